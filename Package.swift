@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "HearingBirdsong",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "birdsong", targets: ["birdsong"]),
+    .library(name: "BirdsongSynthesis", targets: ["BirdsongSynthesis"]),
+    .library(name: "BirdsongAudio", targets: ["BirdsongAudio"]),
+    .library(name: "Installation", targets: ["Installation"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // Pure DSP: oscillators, ramps, song models, stimuli, mixer, safety. No I/O.
+    .target(name: "BirdsongSynthesis"),
+    // Sinks (WAV, memory, discard), the WAV reader, spectrum and spectrogram analysis.
+    .target(name: "BirdsongAudio", dependencies: ["BirdsongSynthesis"]),
+    // Installation config, the seeded schedule on the audio clock, the multichannel engine.
+    .target(
+      name: "Installation",
+      dependencies: ["BirdsongSynthesis", "BirdsongAudio", .product(name: "Yams", package: "Yams")]
+    ),
+    // The command line: argument parsing and dispatch only.
+    .executableTarget(
+      name: "birdsong",
+      dependencies: [
+        "BirdsongSynthesis", "BirdsongAudio", "Installation",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
+    .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio"]),
+    .testTarget(name: "InstallationTests", dependencies: ["Installation"]),
+    .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio"]),
+  ]
+)
+
+// Swift 6 language mode and strict concurrency everywhere, warnings are not allowed to pile up.
+for target in package.targets {
+  var settings = target.swiftSettings ?? []
+  settings.append(.enableUpcomingFeature("ExistentialAny"))
+  target.swiftSettings = settings
+}

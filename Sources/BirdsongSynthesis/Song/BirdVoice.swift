@@ -1,0 +1,57 @@
+import Foundation
+
+/// One bird singing on and off: songs composed from its pattern, separated by natural pauses.
+///
+/// Everything it does follows from its seed, and it keeps time in frames, so the same voice
+/// renders the same samples however the blocks are cut.
+public struct BirdVoice: AudioGenerator {
+  /// Peak level of a syllable at 0 dB gain: -6 dBFS, leaving room for the safety cap.
+  public static let referenceAmplitude = 0.5
+
+  public let composer: SongComposer
+  public var species: Species { composer.species }
+  /// How often it sings, as a multiple of the species' natural rate.
+  public var density: Double
+  public var gain: Double
+  public private(set) var songsStarted = 0
+  /// Frames rendered so far.
+  public private(set) var time = 0
+  /// The frame at which the next song starts.
+  public private(set) var nextSong: Int
+
+  private var random: SeededGenerator
+  private var voice = NoteVoice()
+
+  public init(
+    composer: SongComposer, seed: UInt64, gainDB: Double = 0, density: Double = 1,
+    firstSongWithin: ClosedRange<Double> = 0.1...0.5
+  ) {
+    self.composer = composer
+    random = SeededGenerator(seed: seed, stream: composer.species.id)
+    gain = pow(10, gainDB / 20)
+    self.density = density
+    nextSong = Int(random.uniform(firstSongWithin) * composer.sampleRate)
+  }
+
+  @discardableResult
+  public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
+    let end = time + frames
+    while nextSong < end {
+      let songEnd = composer.compose(
+        at: nextSong, amplitude: Self.referenceAmplitude * gain, random: &random, into: &voice)
+      songsStarted += 1
+      nextSong = songEnd + pause(afterSongOf: songEnd - nextSong)
+    }
+    let sounded = voice.render(adding: buffer, frames: frames, at: time)
+    time = end
+    return sounded
+  }
+
+  /// A natural pause: the species' songs-per-minute rate, scaled by the density, with spread.
+  private mutating func pause(afterSongOf frames: Int) -> Int {
+    let rate = composer.sampleRate
+    let perMinute = random.uniform(species.song.songsPerMinute) * max(density, 1e-6)
+    let seconds = max(0.3, 60 / perMinute - Double(frames) / rate) * random.uniform(0.75...1.25)
+    return Int(seconds * rate)
+  }
+}

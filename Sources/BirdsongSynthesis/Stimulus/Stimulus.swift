@@ -1,0 +1,171 @@
+import Foundation
+
+/// A test sound for the hearing check and for calibration: a pure tone, a warble tone or a
+/// one-third-octave band of noise, at an exact level, with raised-cosine ramps at both ends.
+///
+/// Levels are in dBFS as AES17 defines them: 0 dBFS is a full-scale sine, so a tone at L dBFS
+/// peaks at 10^(L/20) and a noise at L dBFS has the RMS of that tone.
+public struct Stimulus: AudioGenerator, Sendable {
+  public enum Kind: String, Sendable, CaseIterable {
+    /// A sine at the frequency.
+    case pureTone = "tone"
+    /// A sine swept +-5 % around the frequency, 5 times a second (for loudspeakers: no standing waves).
+    case warble
+    /// Noise filling the one-third octave around the frequency.
+    case noise
+  }
+
+  public static let warbleRate = 5.0
+  public static let warbleDeviation = 0.05
+  /// Sinusoids summed to make the noise: enough for a Gaussian-looking, unpitched band.
+  static let noiseComponents = 64
+
+  public let kind: Kind
+  public let frequency: Double
+  public let levelDBFS: Double
+  public let length: Int
+  public let rampFrames: Int
+  public private(set) var time = 0
+
+  private let amplitude: Float
+  private let increments: [Double]
+  private var phases: [Double]
+  private var warblePhase = 0.0
+  private let warbleIncrement: Double
+
+  /// - Parameters:
+  ///   - duration: seconds, ramps included.
+  ///   - ramp: each ramp's length in seconds (IEC 60645-1 asks 20-50 ms for audiometric tones).
+  public init(
+    _ kind: Kind, frequency: Double, levelDBFS: Double, duration: Double, ramp: Double = 0.02,
+    sampleRate: Double, seed: UInt64 = 1
+  ) throws(SynthesisError) {
+    guard frequency >= 20 else {
+      throw .invalidStimulus("the stimulus frequency must be at least 20 Hz, got \(FrequencyBand.format(frequency)) Hz")
+    }
+    try Self.band(kind, frequency).check(sampleRate: sampleRate)
+    let ceiling = kind == .noise ? -12.0 : 0.0
+    guard levelDBFS <= ceiling, levelDBFS.isFinite else {
+      throw .invalidStimulus(
+        "a \(kind.rawValue) level must be at most \(Int(ceiling)) dBFS"
+          + (kind == .noise ? " (noise peaks stand about 12 dB above its RMS)" : "")
+          + ", got \(levelDBFS) dBFS")
+    }
+    guard ramp >= 0.005, duration >= 2 * ramp else {
+      throw .invalidStimulus(
+        "a stimulus needs ramps of at least 5 ms and must last at least two ramps (\(Int(2 * ramp * 1000)) ms)")
+    }
+    self.kind = kind
+    self.frequency = frequency
+    self.levelDBFS = levelDBFS
+    length = Int((duration * sampleRate).rounded())
+    rampFrames = Int((ramp * sampleRate).rounded())
+    let peak = pow(10, levelDBFS / 20)
+    warbleIncrement = Self.warbleRate / sampleRate
+    if kind == .noise {
+      var random = SeededGenerator(seed: seed, stream: "noise")
+      let band = Self.band(kind, frequency)
+      increments = (0..<Self.noiseComponents).map { _ in random.uniform(band.low...band.high) / sampleRate }
+      phases = increments.map { _ in random.unit() }
+      amplitude = Float(peak * (1 / Double(Self.noiseComponents)).squareRoot())
+    } else {
+      increments = [frequency / sampleRate]
+      phases = [0]
+      amplitude = Float(peak)
+    }
+  }
+
+  /// The band the stimulus fills.
+  public static func band(_ kind: Kind, _ frequency: Double) -> FrequencyBand {
+    let (low, high) =
+      switch kind {
+      case .pureTone: (frequency * 0.999, frequency * 1.001)
+      case .warble: (frequency * (1 - warbleDeviation), frequency * (1 + warbleDeviation))
+      case .noise: (frequency * pow(2, -1.0 / 6), frequency * pow(2, 1.0 / 6))
+      }
+    return FrequencyBand(checkedLow: low, high: high)
+  }
+
+  public var isFinished: Bool { time >= length }
+
+  @discardableResult
+  public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
+    let count = min(frames, length - time)
+    guard count > 0 else { return false }
+    let inverseRamp = 0.25 / Double(max(rampFrames, 1))
+    SineTable.values.withUnsafeBufferPointer { table in
+      let table = table.baseAddress!
+      var i = 0
+      while i < count {
+        let position = time + i
+        if kind == .pureTone, position >= rampFrames, position + 8 <= length - rampFrames {
+          // The steady part of a tone: no ramp to apply, so take the fast path.
+          let steady = min(count - i, length - rampFrames - position) & ~7
+          addSteadyTone(buffer + i, frames: steady, from: position)
+          i += steady
+          continue
+        }
+        var gain = amplitude
+        if position < rampFrames {
+          let s = SineTable.sine(Double(position) * inverseRamp, table)
+          gain *= s * s
+        } else if position >= length - rampFrames {
+          let s = SineTable.sine(Double(length - position) * inverseRamp, table)
+          gain *= s * s
+        }
+        buffer[i] += gain * nextSample(table, at: position)
+        i += 1
+      }
+    }
+    time += count
+    return true
+  }
+
+  /// A steady sine by rotating eight phasors at once (exact at every call's start, so there
+  /// is no drift): several times faster than a table lookup per sample.
+  private func addSteadyTone(_ out: UnsafeMutablePointer<Float>, frames: Int, from position: Int) {
+    let increment = increments[0]
+    var cosines = SIMD8<Double>()
+    var sines = SIMD8<Double>()
+    for lane in 0..<8 {
+      let phase = 2 * Double.pi * Self.fraction(Double(position + lane) * increment)
+      cosines[lane] = cos(phase)
+      sines[lane] = sin(phase)
+    }
+    let stepAngle = 2 * Double.pi * Self.fraction(8 * increment)
+    let stepCos = SIMD8<Double>(repeating: cos(stepAngle))
+    let stepSin = SIMD8<Double>(repeating: sin(stepAngle))
+    let gain = SIMD8<Double>(repeating: Double(amplitude))
+    var index = 0
+    while index < frames {
+      let tone = SIMD8<Float>(sines * gain)
+      for lane in 0..<8 { out[index + lane] += tone[lane] }
+      (cosines, sines) = (cosines * stepCos - sines * stepSin, sines * stepCos + cosines * stepSin)
+      index += 8
+    }
+  }
+
+  @inline(__always)
+  private static func fraction(_ x: Double) -> Double { x - x.rounded(.down) }
+
+  @inline(__always)
+  private mutating func nextSample(_ table: UnsafePointer<Float>, at position: Int) -> Float {
+    switch kind {
+    case .pureTone:
+      return Float(sin(2 * Double.pi * Self.fraction(Double(position) * increments[0])))
+    case .warble:
+      let sample = SineTable.sine(phases[0], table)
+      let swing = Self.warbleDeviation * Double(SineTable.sine(warblePhase, table))
+      phases[0] = wrapPhase(phases[0] + increments[0] * (1 + swing))
+      warblePhase = wrapPhase(warblePhase + warbleIncrement)
+      return sample
+    case .noise:
+      var sum: Float = 0
+      for k in 0..<phases.count {
+        sum += SineTable.sine(phases[k], table)
+        phases[k] = wrapPhase(phases[k] + increments[k])
+      }
+      return sum
+    }
+  }
+}
