@@ -43,7 +43,7 @@ public struct FrequencyBand: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  static func format(_ hertz: Double) -> String {
+  public static func format(_ hertz: Double) -> String {
     hertz == hertz.rounded() ? String(Int(hertz)) : String(format: "%.1f", hertz)
   }
 

@@ -28,6 +28,7 @@ public final class Mixer {
   private var blockIsSilent = true
   private var blockOffset = Mixer.blockSize  // frames of `block` already handed out
   private let gainStep: Float
+  private var fadeOut: (at: Int, seconds: Double)?
 
   public init(channels: Int, sampleRate: Double, capDBFS: Double, gainGlide: Double = 0.02) {
     self.channels = channels
@@ -59,6 +60,11 @@ public final class Mixer {
     inputs[index].gain = gain
   }
 
+  /// Fades everything to silence from the block that starts at or after frame `at` (audio clock).
+  public func scheduleFadeOut(at frame: Int, over seconds: Double) {
+    fadeOut = (frame, seconds)
+  }
+
   /// Writes the next `frames` interleaved frames into `output`.
   public func render(into output: UnsafeMutablePointer<Float>, frames: Int) {
     var written = 0
@@ -75,6 +81,10 @@ public final class Mixer {
     let frames = Self.blockSize
     let channels = channels
     var sounded = false
+    if let fade = fadeOut, time >= fade.at {
+      safety.fadeOut(over: fade.seconds, sampleRate: sampleRate)
+      fadeOut = nil
+    }
     if !blockIsSilent { block.update(repeating: 0, count: frames * channels) }
     for index in inputs.indices {
       if !inputs[index].generator.render(adding: scratch, frames: frames) { continue }

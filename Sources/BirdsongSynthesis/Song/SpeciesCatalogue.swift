@@ -35,7 +35,7 @@ public enum SpeciesCatalogue {
   }
 
   /// Levenshtein distance, for suggesting the nearest names.
-  static func editDistance(_ a: String, _ b: String) -> Int {
+  public static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
     var previous = Array(0...b.count)

@@ -1,0 +1,99 @@
+import BirdsongSynthesis
+import Yams
+
+/// A node of a YAML config file that knows where it stands, so every error can name the file,
+/// the line and the field.
+struct ConfigNode {
+  let node: Node
+  let file: String
+  let field: String
+
+  var line: Int? { node.mark?.line }
+
+  static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        throw ConfigError(file: file, line: nil, field: "", message: "the file is empty; start from the commented example in Config/installation.yaml")
+      }
+      return ConfigNode(node: node, file: file, field: "")
+    } catch let error as ConfigError {
+      throw error
+    } catch let error as YamlError {
+      throw ConfigError(file: file, line: Self.line(of: error), field: "", message: "this is not valid YAML: \(Self.summary(of: error)); check the indentation and the colons near that line")
+    } catch {
+      throw ConfigError(file: file, line: nil, field: "", message: "this is not valid YAML: \(error)")
+    }
+  }
+
+  func error(_ message: String) -> ConfigError {
+    ConfigError(file: file, line: line, field: field, message: message)
+  }
+
+  /// The mapping's entries, refusing any key that is not in `allowed`.
+  func mapping(allowed: [String]) throws(ConfigError) -> [String: ConfigNode] {
+    guard let mapping = node.mapping else { throw error("expected a mapping of 'key: value' lines here") }
+    var entries: [String: ConfigNode] = [:]
+    for (key, value) in mapping {
+      let name = key.string ?? "\(key)"
+      let path = field.isEmpty ? name : "\(field).\(name)"
+      guard allowed.contains(name) else {
+        let near = allowed.min { SpeciesCatalogue.editDistance(name, $0) < SpeciesCatalogue.editDistance(name, $1) }
+        let hint = near.map { SpeciesCatalogue.editDistance(name, $0) <= 3 ? "did you mean '\($0)'? " : "" } ?? ""
+        throw ConfigError(
+          file: file, line: key.mark?.line, field: path,
+          message: "unknown key '\(name)'; \(hint)the keys allowed here are: \(allowed.joined(separator: ", "))")
+      }
+      entries[name] = ConfigNode(node: value, file: file, field: path)
+    }
+    return entries
+  }
+
+  func sequence() throws(ConfigError) -> [ConfigNode] {
+    guard let sequence = node.sequence else { throw error("expected a list here (lines starting with '- ')") }
+    return sequence.enumerated().map { ConfigNode(node: $1, file: file, field: "\(field)[\($0 + 1)]") }
+  }
+
+  func string() throws(ConfigError) -> String {
+    guard let scalar = node.scalar, !scalar.string.isEmpty else { throw error("expected a value here") }
+    return scalar.string
+  }
+
+  func double(in range: ClosedRange<Double>, unit: String = "") throws(ConfigError) -> Double {
+    guard let value = Double(try string()), value.isFinite else {
+      throw error("'\(node.scalar?.string ?? "")' is not a number; write a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)")
+    }
+    guard range.contains(value) else {
+      throw error("\(Self.format(value)) is out of range; use a value from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)")
+    }
+    return value
+  }
+
+  func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    guard let value = Int(try string()) else {
+      throw error("'\(node.scalar?.string ?? "")' is not a whole number; write one from \(range.lowerBound) to \(range.upperBound)")
+    }
+    guard range.contains(value) else {
+      throw error("\(value) is out of range; use a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return value
+  }
+
+  private static func format(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+  }
+
+  private static func line(of error: YamlError) -> Int? {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): mark.line
+    default: nil
+    }
+  }
+
+  private static func summary(of error: YamlError) -> String {
+    switch error {
+    case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _):
+      [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    default: "\(error)"
+    }
+  }
+}

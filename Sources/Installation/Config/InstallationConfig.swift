@@ -1,0 +1,122 @@
+import BirdsongSynthesis
+import Foundation
+
+/// What an installer writes in Config/installation.yaml: the output, the bird boxes and the
+/// singing schedule. Loading validates everything, so a config that loads can be played.
+public struct InstallationConfig: Sendable {
+  public struct Box: Sendable {
+    public var name: String
+    /// 0-based channel (the file counts from 1, as interfaces label their outputs).
+    public var channel: Int
+    public var species: Species
+    public var band: FrequencyBand
+    public var gainDB: Double
+    /// Multiplier on the species' natural song rate.
+    public var density: Double
+  }
+
+  public var file: String
+  public var seed: UInt64
+  public var sampleRate: Int
+  /// Channels of the output device (and of a rendered WAV).
+  public var channels: Int
+  public var device: String
+  public var latencyMilliseconds: Double
+  public var outputCapDBFS: Double
+  public var boxes: [Box]
+
+  public static let defaultPath = "Config/installation.yaml"
+
+  /// Loads and validates a config file.
+  public static func load(path: String) throws(ConfigError) -> InstallationConfig {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
+      throw ConfigError(file: path, line: nil, field: "", message: "the config file \(reason); pass another with --config, or copy Config/installation.yaml")
+    }
+    return try parse(text, file: path)
+  }
+
+  public static func parse(_ text: String, file: String) throws(ConfigError) -> InstallationConfig {
+    let root = try ConfigNode.parse(text, file: file)
+    let top = try root.mapping(allowed: ["seed", "sample_rate", "output", "schedule", "boxes"])
+    let sampleRate = try top["sample_rate"]?.integer(in: 8000...192_000) ?? 48000
+    let seed = UInt64(try top["seed"]?.integer(in: 0...Int.max) ?? 1)
+
+    var device = "default"
+    var latency = 40.0
+    var cap = -6.0
+    var channels: Int?
+    if let output = try top["output"]?.mapping(allowed: ["device", "channels", "latency_ms", "cap_dbfs"]) {
+      device = try output["device"]?.string() ?? device
+      latency = try output["latency_ms"]?.double(in: 5...1000, unit: " ms") ?? latency
+      cap = try output["cap_dbfs"]?.double(in: -60...0, unit: " dBFS") ?? cap
+      channels = try output["channels"]?.integer(in: 1...64)
+    }
+    var density = 1.0
+    if let schedule = try top["schedule"]?.mapping(allowed: ["density"]) {
+      density = try schedule["density"]?.double(in: 0...20) ?? density
+    }
+
+    guard let boxesNode = top["boxes"] else {
+      throw root.error("there are no 'boxes'; add a list of bird boxes (name, channel, species)")
+    }
+    var boxes: [Box] = []
+    var boxLines: [Int?] = []
+    for node in try boxesNode.sequence() {
+      let entry = try node.mapping(allowed: ["name", "channel", "species", "band", "gain_db", "density"])
+      func required(_ key: String) throws(ConfigError) -> ConfigNode {
+        guard let value = entry[key] else { throw node.error("this box has no '\(key)'; every box needs name, channel and species") }
+        return value
+      }
+      let name = try required("name").string()
+      let channelNode = try required("channel")
+      let channel = try channelNode.integer(in: 1...64) - 1
+      let speciesNode = try required("species")
+      let species: Species
+      do {
+        species = try SpeciesCatalogue.lookup(try speciesNode.string())
+      } catch let error as CatalogueError {
+        throw speciesNode.error(error.description)
+      } catch {
+        throw error as! ConfigError
+      }
+      var band = species.naturalBand
+      if let bandNode = entry["band"], try bandNode.string() != "natural" {
+        do {
+          band = try FrequencyBand(parsing: try bandNode.string())
+          try band.check(sampleRate: Double(sampleRate))
+        } catch let error as SynthesisError {
+          throw bandNode.error("\(error.description) (or write 'natural')")
+        } catch {
+          throw error as! ConfigError
+        }
+      }
+      if let clash = boxes.first(where: { $0.channel == channel }) {
+        throw channelNode.error("channel \(channel + 1) is already used by box '\(clash.name)'; give each box its own channel")
+      }
+      if boxes.contains(where: { $0.name == name }) {
+        throw node.error("two boxes are called '\(name)'; give each box its own name")
+      }
+      boxes.append(
+        Box(
+          name: name, channel: channel, species: species, band: band,
+          gainDB: try entry["gain_db"]?.double(in: -60...6, unit: " dB") ?? 0,
+          density: try entry["density"]?.double(in: 0...20) ?? density))
+      boxLines.append(channelNode.line)
+    }
+    guard !boxes.isEmpty else { throw boxesNode.error("the list of boxes is empty; add at least one box") }
+    let needed = boxes.map(\.channel).max()! + 1
+    if let channels, channels < needed {
+      let index = boxes.firstIndex { $0.channel >= channels }!
+      throw ConfigError(
+        file: file, line: boxLines[index], field: "boxes[\(index + 1)].channel",
+        message: "channel \(boxes[index].channel + 1) is beyond the output's \(channels) channels (output.channels); use 1 to \(channels) or raise output.channels")
+    }
+    return InstallationConfig(
+      file: file, seed: seed, sampleRate: sampleRate, channels: channels ?? needed, device: device,
+      latencyMilliseconds: latency, outputCapDBFS: cap, boxes: boxes)
+  }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Birdsong: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "birdsong",
+    abstract: "Hearing Birdsong: birdsong in chosen frequency bands, for hearing-loss awareness.",
+    discussion: """
+      Renders realistic birdsong and test tones confined to frequency bands, for bird boxes that
+      show visitors which birds (and so which frequencies) they can still hear.
+      """,
+    subcommands: [Render.self, SpeciesList.self]
+  )
+}

@@ -1,0 +1,189 @@
+import ArgumentParser
+import BirdsongAudio
+import BirdsongSynthesis
+import Foundation
+import Installation
+
+extension Birdsong {
+  struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Render birdsong, a test stimulus, the species sweep or a whole installation to a WAV file.",
+      discussion: """
+        Choose one source:
+          --species NAME [--band LOW-HIGH]   one bird, singing on and off, in its natural band or any band
+          --tone HZ | --warble HZ | --noise HZ   a test stimulus at --level dBFS (noise: one-third octave)
+          --sweep                            every species in turn, lowest first, for an awareness clip
+          --installation FILE                every bird box of a config, one channel per box
+
+        Examples:
+          birdsong render --species goldcrest --band 6000-9000 --duration 30s --seed 7 -o goldcrest.wav
+          birdsong render --tone 4000 --level -20 --duration 10s -o tone.wav
+          birdsong render --sweep -o sweep.wav --spectrogram sweep.png
+          birdsong render --installation Config/installation.yaml --duration 10m -o day.wav
+        """
+    )
+
+    @Option(help: "A species from 'birdsong species' (id or common name).")
+    var species: String?
+
+    @Option(help: "Place the song in this band, LOW-HIGH in Hz (e.g. 9000-11000). Default: its natural band.")
+    var band: String?
+
+    @Option(help: ArgumentHelp("A pure tone at this frequency (Hz).", valueName: "hz"))
+    var tone: Double?
+
+    @Option(help: ArgumentHelp("A warble tone (+-5 % at 5 Hz) around this frequency (Hz).", valueName: "hz"))
+    var warble: Double?
+
+    @Option(help: ArgumentHelp("One-third-octave noise centred on this frequency (Hz).", valueName: "hz"))
+    var noise: Double?
+
+    @Flag(help: "Every species in turn from low to high, each in its natural band.")
+    var sweep = false
+
+    @Option(help: ArgumentHelp("An installation config: one channel per bird box.", valueName: "file"))
+    var installation: String?
+
+    @Option(help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
+    var duration: String?
+
+    @Option(help: "Seed for every random choice: the same seed gives the same file. Default: 1, or the config's.")
+    var seed: UInt64?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The WAV file to write.", valueName: "file"))
+    var output: String
+
+    @Option(help: "Sample rate in Hz (e.g. 44100, 48000, 96000). Default: 48000, or the config's.")
+    var sampleRate: Int?
+
+    @Option(help: "Sample format: 16, 24 or float.")
+    var format: String = "24"
+
+    @Option(help: "Gain in dB for a species or the sweep.")
+    var gain: Double = 0
+
+    @Option(help: "Stimulus level in dBFS (0 dBFS = a full-scale sine).")
+    var level: Double = -20
+
+    @Option(help: "Stimulus ramp length in ms (raised cosine, each end).")
+    var ramp: Double = 20
+
+    @Option(help: "Output cap in dBFS that nothing can exceed. Default: -1, or the config's.")
+    var cap: Double?
+
+    @Option(help: ArgumentHelp("Also draw a spectrogram PNG with the band marked.", valueName: "png"))
+    var spectrogram: String?
+
+    func run() throws {
+      Interruption.install()
+      do {
+        try render()
+      } catch let error as ExitCode {
+        throw error
+      } catch is Interrupted {
+        throw fail("interrupted; nothing was written to \(output)")
+      } catch {
+        throw fail("\(error)")
+      }
+    }
+
+    private func render() throws {
+      let sources = [species != nil, tone != nil, warble != nil, noise != nil, sweep, installation != nil]
+      guard sources.filter({ $0 }).count == 1 else {
+        throw fail(
+          "choose exactly one of --species, --tone, --warble, --noise, --sweep or --installation "
+            + "(see 'birdsong render --help')")
+      }
+      guard let sampleFormat = SampleFormat(rawValue: format.lowercased()) else {
+        throw fail("--format must be 16, 24 or float, not '\(format)'")
+      }
+      if band != nil && species == nil { throw fail("--band goes with --species") }
+      if let sampleRate, !(8000...384_000).contains(sampleRate) {
+        throw fail("--sample-rate must be between 8000 and 384000 Hz, not \(sampleRate)")
+      }
+      var seconds: Double?
+      if let duration {
+        guard let parsed = DurationParser.seconds(duration), parsed.isFinite else {
+          throw fail("--duration '\(duration)' is not a duration; write for example 30s, 10m, 1h30m or 500ms")
+        }
+        guard parsed > 0 else { throw fail("--duration must be longer than zero, not '\(duration)'") }
+        seconds = parsed
+      }
+
+      let job = try makeJob(seconds: seconds)
+      let rate = job.mixer.sampleRate
+      let frames = Int((job.seconds * rate).rounded())
+      let writer = try WAVWriter(path: output, sampleRate: Int(rate), channels: job.mixer.channels, format: sampleFormat)
+      var sinks: [any AudioSink] = [writer]
+      let analyser = spectrogram.map { _ in
+        Spectrogram(channels: job.mixer.channels, sampleRate: rate, totalFrames: frames)
+      }
+      if let analyser { sinks.append(analyser) }
+      var bar = ProgressBar(total: frames, sampleRate: rate)
+      do {
+        try OfflineRenderer.render(job.mixer, frames: frames, to: sinks) { done in
+          bar.update(done)
+          if Interruption.wasRequested { throw Interrupted() }
+        }
+      } catch {
+        writer.discard()
+        throw error
+      }
+      if let analyser, let spectrogram {
+        try AtomicFile.write(analyser.png(panels: job.panels), to: spectrogram)
+      }
+      note(
+        "wrote \(output): \(DurationParser.format(job.seconds)), \(job.mixer.channels) channel(s), "
+          + "\(Int(rate)) Hz, \(sampleFormat == .float32 ? "32-bit float" : "\(sampleFormat.bitsPerSample)-bit")"
+          + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
+    }
+
+    private struct Job {
+      var mixer: Mixer
+      var seconds: Double
+      var panels: [Spectrogram.Panel]
+    }
+
+    private func makeJob(seconds: Double?) throws -> Job {
+      let rate = Double(sampleRate ?? 48000)
+      let capDBFS = cap ?? -1
+      if let installation {
+        let config = try InstallationConfig.load(path: installation)
+        var adjusted = config
+        if let sampleRate { adjusted.sampleRate = sampleRate }
+        if let cap { adjusted.outputCapDBFS = cap }
+        for box in adjusted.boxes { try box.band.check(sampleRate: Double(adjusted.sampleRate)) }
+        let engine = try InstallationEngine(config: adjusted, seed: seed)
+        let panels = (0..<adjusted.channels).map { channel in
+          let box = adjusted.boxes.first { $0.channel == channel }
+          return Spectrogram.Panel(
+            title: box.map { "\(channel + 1) \($0.name) (\($0.species.commonName))" } ?? "\(channel + 1) (NO BOX)",
+            band: box?.band)
+        }
+        return Job(mixer: engine.mixer, seconds: seconds ?? 30, panels: panels)
+      }
+      let mixer = Mixer(channels: 1, sampleRate: rate, capDBFS: capDBFS)
+      if let name = species {
+        let bird = try SpeciesCatalogue.lookup(name)
+        let placement = try band.map { try FrequencyBand(parsing: $0) }
+        let composer = try SongComposer(species: bird, band: placement, sampleRate: rate)
+        mixer.add(BirdVoice(composer: composer, seed: seed ?? 1, gainDB: gain), channel: 0)
+        return Job(mixer: mixer, seconds: seconds ?? 30, panels: [.init(title: bird.commonName, band: composer.band)])
+      }
+      if sweep {
+        let sweep = try SpeciesSweep(sampleRate: rate, seed: seed ?? 1)
+        mixer.add(sweep, channel: 0, gainDB: gain)
+        return Job(mixer: mixer, seconds: seconds ?? Double(sweep.length) / rate, panels: [.init(title: "SPECIES SWEEP", band: nil)])
+      }
+      let (kind, frequency): (Stimulus.Kind, Double) =
+        if let tone { (.pureTone, tone) } else if let warble { (.warble, warble) } else { (.noise, noise!) }
+      let length = seconds ?? 30
+      let stimulus = try Stimulus(
+        kind, frequency: frequency, levelDBFS: level, duration: length, ramp: ramp / 1000, sampleRate: rate,
+        seed: seed ?? 1)
+      mixer.add(stimulus, channel: 0)
+      let title = "\(kind.rawValue) \(FrequencyBand.format(frequency)) HZ AT \(FrequencyBand.format(level)) DBFS"
+      return Job(mixer: mixer, seconds: length, panels: [.init(title: title, band: Stimulus.band(kind, frequency))])
+    }
+  }
+}
