@@ -5,8 +5,9 @@ import Foundation
 /// Everything it does follows from its seed, and it keeps time in frames, so the same voice
 /// renders the same samples however the blocks are cut.
 public struct BirdVoice: AudioGenerator {
-  /// Peak level of a syllable at 0 dB gain: -6 dBFS, leaving room for the safety cap.
-  public static let referenceAmplitude = 0.5
+  /// Peak level of a syllable at 0 dB gain: -9 dBFS, leaving headroom under the safety cap
+  /// (a limiter that has to act is a limiter that distorts).
+  public static let referenceAmplitude = 0.355
 
   public let composer: SongComposer
   public var species: Species { composer.species }

@@ -47,7 +47,7 @@ public struct InstallationConfig: Sendable {
 
     var device = "default"
     var latency = 40.0
-    var cap = -6.0
+    var cap = -3.0
     var channels: Int?
     if let output = try top["output"]?.mapping(allowed: ["device", "channels", "latency_ms", "cap_dbfs"]) {
       device = try output["device"]?.string() ?? device

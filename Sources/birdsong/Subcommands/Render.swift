@@ -44,7 +44,7 @@ extension Birdsong {
     @Option(help: ArgumentHelp("An installation config: one channel per bird box.", valueName: "file"))
     var installation: String?
 
-    @Option(help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
+    @Option(parsing: .unconditional, help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
     var duration: String?
 
     @Option(help: "Seed for every random choice: the same seed gives the same file. Default: 1, or the config's.")
@@ -59,16 +59,16 @@ extension Birdsong {
     @Option(help: "Sample format: 16, 24 or float.")
     var format: String = "24"
 
-    @Option(help: "Gain in dB for a species or the sweep.")
+    @Option(parsing: .unconditional, help: "Gain in dB for a species or the sweep.")
     var gain: Double = 0
 
-    @Option(help: "Stimulus level in dBFS (0 dBFS = a full-scale sine).")
+    @Option(parsing: .unconditional, help: "Stimulus level in dBFS (0 dBFS = a full-scale sine).")
     var level: Double = -20
 
     @Option(help: "Stimulus ramp length in ms (raised cosine, each end).")
     var ramp: Double = 20
 
-    @Option(help: "Output cap in dBFS that nothing can exceed. Default: -1, or the config's.")
+    @Option(parsing: .unconditional, help: "Output cap in dBFS that nothing can exceed. Default: -1, or the config's.")
     var cap: Double?
 
     @Option(help: ArgumentHelp("Also draw a spectrogram PNG with the band marked.", valueName: "png"))

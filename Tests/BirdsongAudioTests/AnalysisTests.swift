@@ -1,0 +1,38 @@
+import BirdsongAudio
+import BirdsongSynthesis
+import Foundation
+import Testing
+
+@Suite struct AnalysisTests {
+  @Test func fftFindsASineInTheRightBin() {
+    let size = 1024
+    let fft = FFT(size: size)
+    let power = fft.powerSpectrum((0..<size).map { sin(2 * Double.pi * 37 * Double($0) / Double(size)) })
+    let peak = power.indices.max { power[$0] < power[$1] }
+    #expect(peak == 37)
+    #expect(abs(power[37] - Double(size * size) / 4) < 1e-6)
+  }
+
+  @Test func leakageMeasuresEnergyOutsideTheBandAndGuard() throws {
+    // Two tones 40 dB apart: one inside the band, one far outside it.
+    let samples: [Float] = (0..<48000).map { n in
+      let t = Double(n) / 48000
+      return Float(sin(2 * Double.pi * 1000 * t) + 0.01 * sin(2 * Double.pi * 5000 * t))
+    }
+    let leakage = PowerSpectrum(samples, sampleRate: 48000).leakage(outside: try FrequencyBand(low: 900, high: 1100))
+    #expect(abs(leakage - -40) < 0.1)
+  }
+
+  @Test func spectrogramIsAValidPNGOfTheExpectedSize() throws {
+    let analyser = Spectrogram(channels: 2, sampleRate: 48000, totalFrames: 48000, columns: 300)
+    let samples: [Float] = (0..<96000).map { Float(sin(Double($0 / 2) * 0.5)) * 0.5 }
+    try samples.withUnsafeBufferPointer { try analyser.write($0) }
+    let png = analyser.png(panels: [.init(title: "A", band: try FrequencyBand(low: 3000, high: 5000)), .init(title: "B", band: nil)])
+    #expect(Array(png[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+    #expect(width == 56 + 300 + 16)
+    let path = temporaryFolder() + "/s.png"
+    try AtomicFile.write(png, to: path)
+    #expect(FileManager.default.fileExists(atPath: path))
+  }
+}

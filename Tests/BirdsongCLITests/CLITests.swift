@@ -1,0 +1,175 @@
+import BirdsongAudio
+import Foundation
+import Testing
+
+/// Runs the real `birdsong` binary, built beside this test bundle.
+@Suite struct CLITests {
+  static let binary: String = {
+    if let path = ProcessInfo.processInfo.environment["BIRDSONG_BIN"] { return path }
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var folder = bundle
+    while folder.path != "/" {
+      let candidate = folder.appendingPathComponent("birdsong").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      folder.deleteLastPathComponent()
+    }
+    return packageRoot() + "/.build/release/birdsong"
+  }()
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Runs birdsong, optionally under a shell prefix (e.g. "ulimit -f 64;").
+  func birdsong(_ arguments: [String], shellPrefix: String? = nil) throws -> Result {
+    let process = Process()
+    if let shellPrefix {
+      process.executableURL = URL(fileURLWithPath: "/bin/bash")
+      let quoted = ([Self.binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+      process.arguments = ["-c", "\(shellPrefix) exec \(quoted)"]
+    } else {
+      process.executableURL = URL(fileURLWithPath: Self.binary)
+      process.arguments = arguments
+    }
+    process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  @Test func rendersASpeciesInABandThatSoxReads() throws {
+    let folder = temporaryFolder()
+    let path = folder + "/goldcrest.wav"
+    let result = try birdsong([
+      "render", "--species", "goldcrest", "--band", "6000-9000", "--duration", "5s", "--seed", "7", "-o", path,
+      "--spectrogram", folder + "/g.png",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    // No progress bar when standard error is not a terminal: just the one summary line.
+    #expect(result.stderr.split(separator: "\n").count == 1 && !result.stderr.contains("\r"))
+    let info = try run("/usr/bin/soxi", ["-D", path])
+    #expect(info.output.trimmingCharacters(in: .whitespacesAndNewlines) == "5.000000")
+    let png = try Data(contentsOf: URL(fileURLWithPath: folder + "/g.png"))
+    #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    let samples = try WAVReader(path: path).readAll()
+    let spectrum = PowerSpectrum(samples, sampleRate: 48000)
+    #expect(spectrum.peakFrequency > 6000 && spectrum.peakFrequency < 9000)
+  }
+
+  @Test func sameSeedGivesTheSameFileByteForByte() throws {
+    let folder = temporaryFolder()
+    for name in ["a", "b"] {
+      let result = try birdsong(["render", "--species", "wren", "--duration", "4s", "--seed", "3", "-o", folder + "/\(name).wav"])
+      #expect(result.status == 0)
+    }
+    let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.wav"))
+    let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/b.wav"))
+    #expect(a == b && a.count > 1000)
+  }
+
+  @Test(arguments: [
+    (["--tone", "4000"], 4000.0), (["--warble", "2000"], 2000), (["--noise", "1000"], 1000),
+  ] as [([String], Double)])
+  func rendersStimuliAtTheirFrequencyAndLevel(source: [String], frequency: Double) throws {
+    let path = temporaryFolder() + "/s.wav"
+    let result = try birdsong(["render"] + source + ["--level", "-20", "--duration", "2s", "--format", "float", "-o", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let samples = try WAVReader(path: path).readAll()
+    let spectrum = PowerSpectrum(samples, sampleRate: 48000)
+    #expect(abs(spectrum.peakFrequency - frequency) < frequency * 0.12)
+    let steady = samples[4800..<(samples.count - 4800)]
+    let rms = (steady.reduce(0) { $0 + Double($1 * $1) } / Double(steady.count)).squareRoot()
+    #expect(abs(20 * log10(rms * 2.0.squareRoot()) + 20) < 0.5)
+  }
+
+  @Test func rendersAWholeInstallationOneChannelPerBox() throws {
+    let path = temporaryFolder() + "/day.wav"
+    let result = try birdsong(["render", "--installation", "Config/installation.yaml", "--duration", "20s", "-o", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let reader = try WAVReader(path: path)
+    #expect(reader.channels == 8 && reader.frames == 20 * 48000)
+  }
+
+  /// Bad input: one line on stderr that says what is wrong, a non-zero exit, and no file.
+  @Test(arguments: [
+    (["--species", "goldcrst", "--duration", "5s"], "did you mean 'goldcrest'"),
+    (["--species", "robin", "--band", "9000-6000", "--duration", "5s"], "must be below its high edge"),
+    (["--species", "robin", "--band", "20000-21800", "--duration", "5s", "--sample-rate", "44100"], "does not fit"),
+    (["--species", "robin", "--duration", "0s"], "longer than zero"),
+    (["--species", "robin", "--duration", "-3s"], "not a duration"),
+    (["--species", "robin", "--duration", "soon"], "not a duration"),
+    (["--tone", "1000", "--level", "6"], "at most 0 dBFS"),
+    (["--species", "robin", "--tone", "1000"], "exactly one of"),
+    (["--installation", "/nonexistent.yaml"], "does not exist"),
+  ] as [([String], String)])
+  func badInputFailsWithOneClearLineAndNoFile(arguments: [String], message: String) throws {
+    let path = temporaryFolder() + "/out.wav"
+    let result = try birdsong(["render"] + arguments + ["-o", path])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+
+  @Test func anUnwritablePathSaysSoAndLeavesNothing() throws {
+    let result = try birdsong(["render", "--species", "robin", "--duration", "1s", "-o", "/nonexistent/folder/x.wav"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("folder does not exist"))
+  }
+
+  @Test func aFullDiskFailsCleanlyWithNoFileAtTheTarget() throws {
+    // A file size limit stands in for a full disk: the write fails with EFBIG mid-render.
+    let folder = temporaryFolder()
+    let path = folder + "/full.wav"
+    let result = try birdsong(
+      ["render", "--tone", "1000", "--duration", "60s", "-o", path], shellPrefix: "ulimit -f 256;")
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("writing '\(path)' failed"), "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+  }
+
+  @Test func speciesListsTheWholeCatalogue() throws {
+    let result = try birdsong(["species"])
+    #expect(result.status == 0)
+    for id in CatalogueIDs.all { #expect(result.stdout.contains(id)) }
+  }
+}
+
+enum CatalogueIDs {
+  static let all = [
+    "grasshopper-warbler", "goldcrest", "treecreeper", "blue-tit", "great-tit", "robin", "wren", "chiffchaff",
+    "blackbird", "song-thrush", "chaffinch", "wood-pigeon", "collared-dove", "cuckoo", "tawny-owl",
+  ]
+}
+
+func temporaryFolder() -> String {
+  let path = NSTemporaryDirectory() + "birdsong-cli-\(UUID().uuidString)"
+  try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  return path
+}
+
+func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: program)
+  process.arguments = arguments
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+func packageRoot() -> String {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}

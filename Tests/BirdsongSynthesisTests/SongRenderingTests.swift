@@ -1,0 +1,91 @@
+import BirdsongAudio
+import BirdsongSynthesis
+import Testing
+
+@Suite struct SongRenderingTests {
+  func render(_ id: String, band: FrequencyBand? = nil, seed: UInt64, seconds: Double = 8, rate: Double = 48000)
+    throws -> [Float]
+  {
+    try BandGuaranteeTests.render(#require(SpeciesCatalogue.species(named: id)), band: band, rate: rate, seconds: seconds, seed: seed)
+  }
+
+  @Test func sameSeedGivesTheSameSamplesAndAnotherSeedDoesNot() throws {
+    let a = try render("blackbird", seed: 7)
+    let b = try render("blackbird", seed: 7)
+    let c = try render("blackbird", seed: 8)
+    #expect(a == b)
+    #expect(a != c)
+  }
+
+  @Test func samplesDoNotDependOnHowTheBlocksAreCut() throws {
+    let species = try #require(SpeciesCatalogue.species(named: "wren"))
+    let composer = try SongComposer(species: species, sampleRate: 48000)
+    let whole = try render("wren", seed: 5, seconds: 6)
+    var voice = BirdVoice(composer: composer, seed: 5, firstSongWithin: 0.05...0.05)
+    var pieces = [Float](repeating: 0, count: whole.count)
+    var done = 0
+    var size = 1
+    pieces.withUnsafeMutableBufferPointer { buffer in
+      while done < buffer.count {
+        let frames = min(size, buffer.count - done)
+        voice.render(adding: buffer.baseAddress! + done, frames: frames)
+        done += frames
+        size = size * 7 % 1009 + 1  // odd, changing block sizes
+      }
+    }
+    #expect(pieces == whole)
+  }
+
+  @Test func aSongMovedToAHighBandPeaksInsideIt() throws {
+    let band = try FrequencyBand(low: 9000, high: 11000)
+    let samples = try render("robin", band: band, seed: 3)
+    let peak = PowerSpectrum(samples, sampleRate: 48000).peakFrequency
+    #expect(peak >= 9000 && peak <= 11000, "peak at \(peak) Hz")
+  }
+
+  @Test func aNaturalSongPeaksInItsPublishedBand() throws {
+    let pigeon = PowerSpectrum(try render("wood-pigeon", seed: 1, seconds: 12), sampleRate: 48000).peakFrequency
+    #expect(pigeon >= 400 && pigeon <= 600)
+    let goldcrest = PowerSpectrum(try render("goldcrest", seed: 1), sampleRate: 48000).peakFrequency
+    #expect(goldcrest >= 6000 && goldcrest <= 9000)
+  }
+
+  @Test func songsStartAndEndWithoutAClick() throws {
+    let samples = try render("chiffchaff", seed: 2)
+    // A raised-cosine onset: no step between neighbouring samples anywhere near the peak level.
+    var largestStep: Float = 0
+    for i in 1..<samples.count { largestStep = max(largestStep, abs(samples[i] - samples[i - 1])) }
+    let peak = samples.map(abs).max()!
+    #expect(peak > 0.2)
+    // A 7 kHz sine at the peak changes by at most peak * 2 * pi * 7000 / 48000 per sample.
+    #expect(largestStep <= peak * 0.95)
+    #expect(samples.first == 0)
+  }
+
+  @Test func placementMapsBandEdgesOntoEachOtherOnALogScale() throws {
+    let placement = BandPlacement(
+      from: try FrequencyBand(low: 2000, high: 8000), to: try FrequencyBand(low: 500, high: 1000))
+    #expect(abs(placement.map(2000) - 500) < 1e-9)
+    #expect(abs(placement.map(8000) - 1000) < 1e-9)
+    #expect(abs(placement.map(4000) - 500 * 2.0.squareRoot()) < 1e-9)
+    #expect(abs(placement.scale - 0.5) < 1e-12)
+  }
+
+  @Test func refusesBandsThatDoNotFitUnderNyquistWithTheirGuard() throws {
+    let band = try FrequencyBand(low: 20000, high: 21800)
+    let species = try #require(SpeciesCatalogue.species(named: "goldcrest"))
+    #expect(throws: SynthesisError.self) { try SongComposer(species: species, band: band, sampleRate: 44100) }
+    _ = try SongComposer(species: species, band: band, sampleRate: 48000)
+    #expect(throws: SynthesisError.self) { try FrequencyBand(parsing: "9000-6000") }
+    #expect(throws: SynthesisError.self) { try FrequencyBand(parsing: "low-high") }
+    #expect(try FrequencyBand(parsing: "6k-9k") == FrequencyBand(low: 6000, high: 9000))
+  }
+
+  @Test func sweepSingsEverySpeciesFromLowToHigh() throws {
+    let sweep = try SpeciesSweep(sampleRate: 48000, seed: 1)
+    #expect(sweep.timeline.count == SpeciesCatalogue.all.count)
+    #expect(sweep.timeline.map(\.start) == sweep.timeline.map(\.start).sorted())
+    #expect(sweep.timeline.first?.species.id == "wood-pigeon")
+    #expect(sweep.timeline.last?.species.id == "goldcrest")
+  }
+}

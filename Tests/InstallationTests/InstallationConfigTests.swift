@@ -1,0 +1,125 @@
+import BirdsongAudio
+import BirdsongSynthesis
+import Foundation
+import Installation
+import Testing
+
+@Suite struct InstallationConfigTests {
+  static let valid = """
+    seed: 5
+    sample_rate: 48000
+    output:
+      channels: 4
+      cap_dbfs: -3
+    boxes:
+      - name: Low
+        channel: 1
+        species: wood-pigeon
+      - name: High
+        channel: 3
+        species: goldcrest
+        band: 9000-11000
+        gain_db: -2
+    """
+
+  func error(_ yaml: String) -> ConfigError? {
+    do {
+      _ = try InstallationConfig.parse(yaml, file: "test.yaml")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func theShippedConfigLoads() throws {
+    let config = try InstallationConfig.load(path: packageRoot() + "/Config/installation.yaml")
+    #expect(config.boxes.count == 8 && config.channels == 8)
+    #expect(Set(config.boxes.map(\.channel)).count == 8)
+  }
+
+  @Test func readsBoxesWithChannelsCountedFromOne() throws {
+    let config = try InstallationConfig.parse(Self.valid, file: "test.yaml")
+    #expect(config.channels == 4 && config.seed == 5 && config.outputCapDBFS == -3)
+    #expect(config.boxes.map(\.channel) == [0, 2])
+    #expect(config.boxes[1].band == (try FrequencyBand(low: 9000, high: 11000)))
+    #expect(config.boxes[0].band == config.boxes[0].species.naturalBand)
+  }
+
+  @Test func namesTheLineAndKeyOfAnUnknownKey() throws {
+    let found = try #require(error(Self.valid.replacingOccurrences(of: "gain_db: -2", with: "gain_bd: -2")))
+    #expect(found.line == 14 && found.field == "boxes[2].gain_bd")
+    #expect(found.description.contains("did you mean 'gain_db'"))
+  }
+
+  @Test func suggestsSpeciesForATypo() throws {
+    let found = try #require(error(Self.valid.replacingOccurrences(of: "goldcrest", with: "goldcrst")))
+    #expect(found.line == 12 && found.description.contains("did you mean 'goldcrest'"))
+  }
+
+  @Test func refusesTwoBoxesOnOneChannel() throws {
+    let found = try #require(error(Self.valid.replacingOccurrences(of: "channel: 3", with: "channel: 1")))
+    #expect(found.line == 11 && found.message.contains("already used by box 'Low'"))
+  }
+
+  @Test func refusesAChannelBeyondTheOutput() throws {
+    let found = try #require(error(Self.valid.replacingOccurrences(of: "channel: 3", with: "channel: 6")))
+    #expect(found.message.contains("beyond the output's 4 channels"))
+  }
+
+  @Test func refusesABandBeyondNyquist() throws {
+    let found = try #require(
+      error(Self.valid.replacingOccurrences(of: "sample_rate: 48000", with: "sample_rate: 22050")))
+    #expect(found.field == "boxes[2].band" && found.message.contains("does not fit"))
+  }
+
+  @Test func reportsBrokenYAMLWithALine() throws {
+    let found = try #require(error("boxes:\n  - name: [unclosed\n    channel: 1\n"))
+    #expect(found.line != nil && found.message.contains("not valid YAML"))
+  }
+
+  @Test func reportsAMissingFileAndHowToFixIt() {
+    #expect {
+      try InstallationConfig.load(path: "/nonexistent/installation.yaml")
+    } throws: { error in
+      "\(error)".contains("does not exist") && "\(error)".contains("--config")
+    }
+  }
+}
+
+@Suite struct InstallationEngineTests {
+  func render(_ yaml: String, seconds: Double, seed: UInt64? = nil) throws -> MemorySink {
+    let config = try InstallationConfig.parse(yaml, file: "test.yaml")
+    let engine = try InstallationEngine(config: config, seed: seed)
+    let sink = MemorySink(channels: config.channels)
+    try OfflineRenderer.render(engine.mixer, frames: Int(seconds * 48000), to: [sink])
+    return sink
+  }
+
+  @Test func sameConfigAndSeedGiveTheSameSamples() throws {
+    let a = try render(InstallationConfigTests.valid, seconds: 20)
+    let b = try render(InstallationConfigTests.valid, seconds: 20)
+    let c = try render(InstallationConfigTests.valid, seconds: 20, seed: 6)
+    #expect(a.samples == b.samples)
+    #expect(a.samples != c.samples)
+  }
+
+  @Test func eachBoxSingsOnItsOwnChannelOnly() throws {
+    let sink = try render(InstallationConfigTests.valid, seconds: 30)
+    let energy = (0..<4).map { sink.channel($0).reduce(0) { $0 + Double($1 * $1) } }
+    #expect(energy[0] > 0 && energy[2] > 0)
+    #expect(energy[1] == 0 && energy[3] == 0)
+  }
+
+  @Test func changingOneBoxLeavesTheOthersAlone() throws {
+    let a = try render(InstallationConfigTests.valid, seconds: 20)
+    let edited = InstallationConfigTests.valid.replacingOccurrences(of: "band: 9000-11000", with: "band: natural")
+    let b = try render(edited, seconds: 20)
+    #expect(a.channel(0) == b.channel(0))
+    #expect(a.channel(2) != b.channel(2))
+  }
+}
+
+/// The package's root folder, found from this source file's path.
+func packageRoot() -> String {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
