@@ -4,8 +4,13 @@ import Foundation
 /// new one, never half of one.
 public enum AtomicFile {
   public static func write(_ bytes: [UInt8], to path: String) throws {
+    var status = stat()
+    if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+      throw WAVError.cannotCreate(path: path, reason: "it exists and is not a regular file")
+    }
     let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).partial-\(getpid())")
     do {
       try Data(bytes).write(to: temporary)
     } catch {

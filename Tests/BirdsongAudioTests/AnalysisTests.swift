@@ -27,7 +27,9 @@ import Testing
     let analyser = Spectrogram(channels: 2, sampleRate: 48000, totalFrames: 48000, columns: 300)
     let samples: [Float] = (0..<96000).map { Float(sin(Double($0 / 2) * 0.5)) * 0.5 }
     try samples.withUnsafeBufferPointer { try analyser.write($0) }
-    let png = analyser.png(panels: [.init(title: "A", band: try FrequencyBand(low: 3000, high: 5000)), .init(title: "B", band: nil)])
+    let png = analyser.png(panels: [
+      .init(title: "A", band: try FrequencyBand(low: 3000, high: 5000)), .init(title: "B", band: nil),
+    ])
     #expect(Array(png[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
     #expect(width == 56 + 300 + 16)

@@ -32,7 +32,9 @@ func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, out
     }
   }
 
-  func write(_ samples: [Float], to path: String, channels: Int, format: SampleFormat, rf64Threshold: UInt64? = nil) throws {
+  func write(_ samples: [Float], to path: String, channels: Int, format: SampleFormat, rf64Threshold: UInt64? = nil)
+    throws
+  {
     let writer =
       try rf64Threshold.map {
         try WAVWriter(path: path, sampleRate: 48000, channels: channels, format: format, rf64Threshold: $0)
@@ -41,7 +43,9 @@ func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, out
     try writer.finish()
   }
 
-  @Test(arguments: [(SampleFormat.pcm16, 1), (.pcm16, 2), (.pcm16, 8), (.pcm24, 1), (.pcm24, 8), (.float32, 2), (.float32, 3)])
+  @Test(arguments: [
+    (SampleFormat.pcm16, 1), (.pcm16, 2), (.pcm16, 8), (.pcm24, 1), (.pcm24, 8), (.float32, 2), (.float32, 3),
+  ])
   func roundTripsThroughOurReader(format: SampleFormat, channels: Int) throws {
     let path = temporaryFolder() + "/x.wav"
     let samples = signal(frames: 4801, channels: channels)
@@ -120,6 +124,15 @@ func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, out
     } throws: { error in
       "\(error)".contains("/no/such/folder/x.wav") && "\(error)".contains("folder does not exist")
     }
+  }
+
+  @Test func neverReplacesAFolderOrADevice() throws {
+    let folder = temporaryFolder()
+    #expect(throws: WAVError.self) { try WAVWriter(path: folder, sampleRate: 48000, channels: 1, format: .pcm16) }
+    #expect(throws: WAVError.self) { try WAVWriter(path: "/dev/zero", sampleRate: 48000, channels: 1, format: .pcm16) }
+    #expect(throws: WAVError.self) { try AtomicFile.write([1, 2, 3], to: "/dev/zero") }
+    var status = stat()
+    #expect(stat("/dev/zero", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR)
   }
 
   @Test func readerRefusesFilesThatAreNotWAV() throws {

@@ -69,7 +69,9 @@ import Testing
   @Test func sameSeedGivesTheSameFileByteForByte() throws {
     let folder = temporaryFolder()
     for name in ["a", "b"] {
-      let result = try birdsong(["render", "--species", "wren", "--duration", "4s", "--seed", "3", "-o", folder + "/\(name).wav"])
+      let result = try birdsong([
+        "render", "--species", "wren", "--duration", "4s", "--seed", "3", "-o", folder + "/\(name).wav",
+      ])
       #expect(result.status == 0)
     }
     let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.wav"))
@@ -77,12 +79,14 @@ import Testing
     #expect(a == b && a.count > 1000)
   }
 
-  @Test(arguments: [
-    (["--tone", "4000"], 4000.0), (["--warble", "2000"], 2000), (["--noise", "1000"], 1000),
-  ] as [([String], Double)])
+  @Test(
+    arguments: [
+      (["--tone", "4000"], 4000.0), (["--warble", "2000"], 2000), (["--noise", "1000"], 1000),
+    ] as [([String], Double)])
   func rendersStimuliAtTheirFrequencyAndLevel(source: [String], frequency: Double) throws {
     let path = temporaryFolder() + "/s.wav"
-    let result = try birdsong(["render"] + source + ["--level", "-20", "--duration", "2s", "--format", "float", "-o", path])
+    let result = try birdsong(
+      ["render"] + source + ["--level", "-20", "--duration", "2s", "--format", "float", "-o", path])
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try WAVReader(path: path).readAll()
     let spectrum = PowerSpectrum(samples, sampleRate: 48000)
@@ -101,17 +105,18 @@ import Testing
   }
 
   /// Bad input: one line on stderr that says what is wrong, a non-zero exit, and no file.
-  @Test(arguments: [
-    (["--species", "goldcrst", "--duration", "5s"], "did you mean 'goldcrest'"),
-    (["--species", "robin", "--band", "9000-6000", "--duration", "5s"], "must be below its high edge"),
-    (["--species", "robin", "--band", "20000-21800", "--duration", "5s", "--sample-rate", "44100"], "does not fit"),
-    (["--species", "robin", "--duration", "0s"], "longer than zero"),
-    (["--species", "robin", "--duration", "-3s"], "not a duration"),
-    (["--species", "robin", "--duration", "soon"], "not a duration"),
-    (["--tone", "1000", "--level", "6"], "at most 0 dBFS"),
-    (["--species", "robin", "--tone", "1000"], "exactly one of"),
-    (["--installation", "/nonexistent.yaml"], "does not exist"),
-  ] as [([String], String)])
+  @Test(
+    arguments: [
+      (["--species", "goldcrst", "--duration", "5s"], "did you mean 'goldcrest'"),
+      (["--species", "robin", "--band", "9000-6000", "--duration", "5s"], "must be below its high edge"),
+      (["--species", "robin", "--band", "20000-21800", "--duration", "5s", "--sample-rate", "44100"], "does not fit"),
+      (["--species", "robin", "--duration", "0s"], "longer than zero"),
+      (["--species", "robin", "--duration", "-3s"], "not a duration"),
+      (["--species", "robin", "--duration", "soon"], "not a duration"),
+      (["--tone", "1000", "--level", "6"], "at most 0 dBFS"),
+      (["--species", "robin", "--tone", "1000"], "exactly one of"),
+      (["--installation", "/nonexistent.yaml"], "does not exist"),
+    ] as [([String], String)])
   func badInputFailsWithOneClearLineAndNoFile(arguments: [String], message: String) throws {
     let path = temporaryFolder() + "/out.wav"
     let result = try birdsong(["render"] + arguments + ["-o", path])
@@ -171,5 +176,6 @@ func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, out
 }
 
 func packageRoot() -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .path
 }

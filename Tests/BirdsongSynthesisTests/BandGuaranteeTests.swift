@@ -1,5 +1,6 @@
 import BirdsongAudio
 import BirdsongSynthesis
+import Foundation
 import Testing
 
 /// The band guarantee: wherever a song is placed, energy beyond its band and a 500 Hz guard on
@@ -34,7 +35,6 @@ import Testing
         let spectrum = PowerSpectrum(samples, sampleRate: rate, size: rate > 50000 ? 16384 : 8192)
         let leakage = spectrum.leakage(outside: band)
         #expect(leakage <= -60, "\(id) in \(band) at \(Int(rate)) Hz: \(leakage) dB outside")
-        print("LEAK \(id) \(band) \(Int(rate)) \(String(format: "%.1f", leakage))")
       }
     }
   }

@@ -6,7 +6,8 @@ import Testing
   func render(_ id: String, band: FrequencyBand? = nil, seed: UInt64, seconds: Double = 8, rate: Double = 48000)
     throws -> [Float]
   {
-    try BandGuaranteeTests.render(#require(SpeciesCatalogue.species(named: id)), band: band, rate: rate, seconds: seconds, seed: seed)
+    try BandGuaranteeTests.render(
+      #require(SpeciesCatalogue.species(named: id)), band: band, rate: rate, seconds: seconds, seed: seed)
   }
 
   @Test func sameSeedGivesTheSameSamplesAndAnotherSeedDoesNot() throws {

@@ -24,7 +24,8 @@ import Testing
   }
 
   @Test func toneRampsAreRaisedCosinesOfTheGivenLength() throws {
-    let samples = render(try Stimulus(.pureTone, frequency: 1000, levelDBFS: 0, duration: 0.5, ramp: 0.02, sampleRate: 48000))
+    let samples = render(
+      try Stimulus(.pureTone, frequency: 1000, levelDBFS: 0, duration: 0.5, ramp: 0.02, sampleRate: 48000))
     #expect(samples[0] == 0)
     // Within the first 10 ms the envelope is below half; after 20 ms the tone is at full level.
     let early = samples[0..<400].map(abs).max()!
@@ -61,9 +62,17 @@ import Testing
   }
 
   @Test func refusesLevelsAndBandsItCannotPlay() {
-    #expect(throws: SynthesisError.self) { try Stimulus(.pureTone, frequency: 1000, levelDBFS: 3, duration: 1, sampleRate: 48000) }
-    #expect(throws: SynthesisError.self) { try Stimulus(.noise, frequency: 1000, levelDBFS: -6, duration: 1, sampleRate: 48000) }
-    #expect(throws: SynthesisError.self) { try Stimulus(.pureTone, frequency: 23700, levelDBFS: -10, duration: 1, sampleRate: 48000) }
-    #expect(throws: SynthesisError.self) { try Stimulus(.pureTone, frequency: 1000, levelDBFS: -10, duration: 0.01, sampleRate: 48000) }
+    #expect(throws: SynthesisError.self) {
+      try Stimulus(.pureTone, frequency: 1000, levelDBFS: 3, duration: 1, sampleRate: 48000)
+    }
+    #expect(throws: SynthesisError.self) {
+      try Stimulus(.noise, frequency: 1000, levelDBFS: -6, duration: 1, sampleRate: 48000)
+    }
+    #expect(throws: SynthesisError.self) {
+      try Stimulus(.pureTone, frequency: 23700, levelDBFS: -10, duration: 1, sampleRate: 48000)
+    }
+    #expect(throws: SynthesisError.self) {
+      try Stimulus(.pureTone, frequency: 1000, levelDBFS: -10, duration: 0.01, sampleRate: 48000)
+    }
   }
 }

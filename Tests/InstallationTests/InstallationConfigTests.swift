@@ -121,5 +121,6 @@ import Testing
 
 /// The package's root folder, found from this source file's path.
 func packageRoot() -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .path
 }

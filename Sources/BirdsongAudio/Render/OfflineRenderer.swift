@@ -13,7 +13,8 @@ public enum OfflineRenderer {
   ) throws {
     let fadeFrames = Int(fadeOut * mixer.sampleRate)
     // The fade starts on a block boundary so that it ends before the last frame.
-    mixer.scheduleFadeOut(at: max(total - fadeFrames - Mixer.blockSize, 0) / Mixer.blockSize * Mixer.blockSize, over: fadeOut)
+    mixer.scheduleFadeOut(
+      at: max(total - fadeFrames - Mixer.blockSize, 0) / Mixer.blockSize * Mixer.blockSize, over: fadeOut)
     let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk * mixer.channels)
     defer { buffer.deallocate() }
     var done = 0

@@ -89,7 +89,9 @@ public final class Spectrogram: AudioSink {
 
     let peak = power.joined().max() ?? 0
     let floorDB: Float = -100
-    canvas.text("SPECTROGRAM  0-\(Int(top / 1000)) KHZ  (TOP LEVEL 0 DB, BOTTOM \(Int(floorDB)) DB)", x: left, y: 8, color: Canvas.text)
+    canvas.text(
+      "SPECTROGRAM  0-\(Int(top / 1000)) KHZ  (TOP LEVEL 0 DB, BOTTOM \(Int(floorDB)) DB)", x: left, y: 8,
+      color: Canvas.text)
     for channel in 0..<channels {
       let y0 = header + channel * (panelHeight + gap)
       let panel = channel < panels.count ? panels[channel] : Panel(title: "CHANNEL \(channel + 1)", band: nil)
@@ -118,7 +120,8 @@ public final class Spectrogram: AudioSink {
       for f in stride(from: 0.0, through: top, by: step) {
         let row = y0 + panelHeight - 1 - Int(f / top * Double(panelHeight - 1))
         for x in left - 5..<left { canvas[x, row] = Canvas.axis }
-        canvas.text("\(Int(f / 1000))K", x: left - 10 - 6 * String(Int(f / 1000)).count - 6, y: row - 3, color: Canvas.axis)
+        canvas.text(
+          "\(Int(f / 1000))K", x: left - 10 - 6 * String(Int(f / 1000)).count - 6, y: row - 3, color: Canvas.axis)
       }
       for x in left..<left + plotWidth { canvas[x, y0 + panelHeight] = Canvas.axis }
     }

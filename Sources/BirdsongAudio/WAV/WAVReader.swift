@@ -19,7 +19,8 @@ public final class WAVReader {
   public init(path: String) throws {
     self.path = path
     guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw WAVError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+      throw WAVError.cannotRead(
+        path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
     }
     self.handle = handle
     func fail(_ reason: String) -> WAVError { .notWAV(path: path, reason: reason) }
@@ -47,7 +48,9 @@ public final class WAVReader {
         guard let format else { throw fail("the data chunk comes before the fmt chunk") }
         let tag = format.tag == 0xFFFE ? format.sub : format.tag
         guard tag == 1 || tag == 3 else { throw fail("sample format tag \(tag) is neither PCM (1) nor float (3)") }
-        guard format.channels > 0, format.bits % 8 == 0, format.bits > 0 else { throw fail("its fmt chunk is inconsistent") }
+        guard format.channels > 0, format.bits % 8 == 0, format.bits > 0 else {
+          throw fail("its fmt chunk is inconsistent")
+        }
         sampleRate = format.rate
         channels = format.channels
         bitsPerSample = format.bits

@@ -42,9 +42,10 @@ public final class WAVWriter: AudioSink {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     temporaryPath = folder + "/." + url.lastPathComponent + ".partial-\(getpid())"
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-      throw WAVError.cannotCreate(path: path, reason: "it is a folder, not a file name")
+    // Only a regular file is ever replaced: never a folder, a device or a pipe.
+    var status = stat()
+    if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+      throw WAVError.cannotCreate(path: path, reason: "it exists and is not a regular file")
     }
     descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw WAVError.cannotCreate(path: path, reason: WAVError.reason(errno)) }
@@ -159,7 +160,9 @@ public final class WAVWriter: AudioSink {
 
 /// The bytes of a WAV or RF64 header, always the same length for a given layout.
 enum WAVHeader {
-  static let extensibleGUIDTail: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
+  static let extensibleGUIDTail: [UInt8] = [
+    0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
+  ]
 
   static func usesExtensible(channels: Int, format: SampleFormat) -> Bool {
     channels > 2 || format != .pcm16
@@ -179,8 +182,12 @@ enum WAVHeader {
     var out: [UInt8] = []
     func tag(_ text: String) { out.append(contentsOf: Array(text.utf8)) }
     func u16(_ v: Int) { out.append(contentsOf: [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)]) }
-    func u32(_ v: UInt64) { for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8((v >> UInt64(shift)) & 0xFF)) } }
-    func u64(_ v: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8((v >> UInt64(shift)) & 0xFF)) } }
+    func u32(_ v: UInt64) {
+      for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8((v >> UInt64(shift)) & 0xFF)) }
+    }
+    func u64(_ v: UInt64) {
+      for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8((v >> UInt64(shift)) & 0xFF)) }
+    }
     let clamp32 = { (v: UInt64) in rf64 ? UInt64(UInt32.max) : v }
 
     let extensible = usesExtensible(channels: channels, format: format)

@@ -3,15 +3,16 @@ import Foundation
 /// Mixes mono generators onto the channels of an interleaved output (one channel per bird
 /// box), each with its own gain, then runs the safety stage.
 ///
-/// It always renders whole blocks of `blockSize` frames on the audio clock, whatever size
-/// its callers ask for, so the samples never depend on how a sink cuts its writes.
+/// It always renders whole blocks of `blockSize` frames on the audio clock, whatever size its
+/// callers ask for, so the samples never depend on how a sink cuts its writes. Work follows
+/// sound: a channel that is silent now and was silent in the block before costs nothing.
 public final class Mixer {
   public static let blockSize = 1024
 
   public struct Input {
     public var generator: any AudioGenerator
     public let channel: Int
-    /// Target gain (linear); changes glide over `gainGlide` to avoid clicks.
+    /// Target gain (linear); changes glide over the mixer's glide time, so they never click.
     public var gain: Float
     fileprivate var currentGain: Float
   }
@@ -19,43 +20,61 @@ public final class Mixer {
   public let channels: Int
   public let sampleRate: Double
   public private(set) var inputs: [Input] = []
-  public var safety: SafetyStage
+  public private(set) var safety: SafetyStage
   /// Frames rendered so far: the audio clock.
   public private(set) var time = 0
 
-  private let scratch: UnsafeMutablePointer<Float>
+  /// One block per input, where each generator renders.
+  private var rendered: UnsafeMutablePointer<Float>
+  private var renderedSounded: [Bool] = []
+  /// One block per channel (planar), where inputs are mixed and the safety stage runs.
+  private let planar: UnsafeMutablePointer<Float>
+  /// The interleaved block handed to callers.
   private let block: UnsafeMutablePointer<Float>
-  private var blockIsSilent = true
-  private var blockOffset = Mixer.blockSize  // frames of `block` already handed out
+  private var blockOffset = Mixer.blockSize
+  private var soundedNow: [Bool]
+  private var soundedBefore: [Bool]
   private let gainStep: Float
   private var fadeOut: (at: Int, seconds: Double)?
 
   public init(channels: Int, sampleRate: Double, capDBFS: Double, gainGlide: Double = 0.02) {
+    precondition(channels > 0)
     self.channels = channels
     self.sampleRate = sampleRate
     safety = SafetyStage(channels: channels, sampleRate: sampleRate, capDBFS: capDBFS)
-    scratch = .allocate(capacity: Self.blockSize)
-    scratch.initialize(repeating: 0, count: Self.blockSize)
-    block = .allocate(capacity: Self.blockSize * channels)
-    block.initialize(repeating: 0, count: Self.blockSize * channels)
+    let size = Self.blockSize
+    rendered = .allocate(capacity: 0)
+    planar = .allocate(capacity: size * channels)
+    planar.initialize(repeating: 0, count: size * channels)
+    block = .allocate(capacity: size * channels)
+    block.initialize(repeating: 0, count: size * channels)
+    soundedNow = Array(repeating: false, count: channels)
+    soundedBefore = soundedNow
     gainStep = Float(1 / max(gainGlide * sampleRate, 1))
   }
 
   deinit {
-    scratch.deallocate()
+    rendered.deallocate()
+    planar.deallocate()
     block.deallocate()
   }
 
-  /// Adds a generator on `channel` (0-based) at `gainDB`; returns its index.
+  /// Adds a generator on `channel` (0-based) at `gainDB`; returns its index. Add inputs before
+  /// rendering: adding allocates.
   @discardableResult
   public func add(_ generator: any AudioGenerator, channel: Int, gainDB: Double = 0) -> Int {
     precondition(channel >= 0 && channel < channels, "channel \(channel) is not one of 0..<\(channels)")
     let gain = Float(pow(10, gainDB / 20))
     inputs.append(Input(generator: generator, channel: channel, gain: gain, currentGain: gain))
+    let old = rendered
+    rendered = .allocate(capacity: inputs.count * Self.blockSize)
+    rendered.initialize(repeating: 0, count: inputs.count * Self.blockSize)
+    old.deallocate()
+    renderedSounded = Array(repeating: false, count: inputs.count)
     return inputs.count - 1
   }
 
-  /// Sets an input's gain; the change glides, so it never clicks.
+  /// Sets an input's gain (linear); the change glides, so it never clicks.
   public func setGain(_ gain: Float, forInput index: Int) {
     inputs[index].gain = gain
   }
@@ -71,7 +90,7 @@ public final class Mixer {
     while written < frames {
       if blockOffset == Self.blockSize { renderBlock() }
       let count = min(frames - written, Self.blockSize - blockOffset)
-      (output + written * channels).update(from: block + blockOffset * channels, count: count * channels)
+      Self.copy(block + blockOffset * channels, to: output + written * channels, count: count * channels)
       blockOffset += count
       written += count
     }
@@ -79,31 +98,79 @@ public final class Mixer {
 
   private func renderBlock() {
     let frames = Self.blockSize
-    let channels = channels
-    var sounded = false
     if let fade = fadeOut, time >= fade.at {
       safety.fadeOut(over: fade.seconds, sampleRate: sampleRate)
       fadeOut = nil
     }
-    if !blockIsSilent { block.update(repeating: 0, count: frames * channels) }
+    for channel in 0..<channels { soundedNow[channel] = false }
     for index in inputs.indices {
-      if !inputs[index].generator.render(adding: scratch, frames: frames) { continue }
-      sounded = true
+      let source = rendered + index * frames
+      if renderedSounded[index] { source.update(repeating: 0, count: frames) }
+      renderedSounded[index] = inputs[index].generator.render(adding: source, frames: frames)
+      guard renderedSounded[index] else { continue }
       let channel = inputs[index].channel
+      let buffer = planar + channel * frames
+      // The first input on a channel writes over the last block's samples; later ones add.
+      let first = !soundedNow[channel]
+      soundedNow[channel] = true
       var gain = inputs[index].currentGain
       let target = inputs[index].gain
-      for frame in 0..<frames {
-        if gain != target { gain = target > gain ? min(gain + gainStep, target) : max(gain - gainStep, target) }
-        block[frame * channels + channel] += gain * scratch[frame]
-        scratch[frame] = 0
+      if gain == target {
+        if first {
+          for frame in 0..<frames { buffer[frame] = gain * source[frame] }
+        } else {
+          for frame in 0..<frames { buffer[frame] += gain * source[frame] }
+        }
+      } else {
+        if first { buffer.update(repeating: 0, count: frames) }
+        for frame in 0..<frames {
+          gain = target > gain ? min(gain + gainStep, target) : max(gain - gainStep, target)
+          buffer[frame] += gain * source[frame]
+        }
+        inputs[index].currentGain = gain
       }
-      inputs[index].currentGain = gain
     }
-    if sounded || !safety.isSteady {
-      safety.process(block, frames: frames)
+    for channel in 0..<channels {
+      let buffer = planar + channel * frames
+      if soundedNow[channel] {
+        safety.process(channel: channel, buffer, frames: frames)
+        Self.interleave(buffer, into: block + channel, stride: channels, frames: frames)
+      } else {
+        if !safety.isSteady(channel: channel) { safety.advance(channel: channel, frames: frames) }
+        // The block keeps its samples between calls: a lane silent twice running is zero already.
+        if soundedBefore[channel] { Self.interleave(nil, into: block + channel, stride: channels, frames: frames) }
+      }
+      soundedBefore[channel] = soundedNow[channel]
     }
-    blockIsSilent = !sounded
     blockOffset = 0
     time += frames
+  }
+
+  /// Writes one channel's samples (or silence) into every `stride`-th place of `target`.
+  @inline(__always)
+  private static func interleave(
+    _ source: UnsafePointer<Float>?, into target: UnsafeMutablePointer<Float>, stride: Int, frames: Int
+  ) {
+    var out = target
+    for frame in 0..<frames {
+      out.pointee = source?[frame] ?? 0
+      out += stride
+    }
+  }
+
+  /// A plain vector copy. memcpy's `rep movsb` path runs several times slower than this on
+  /// some virtual machines, and this copy runs for every sample that leaves the mixer.
+  @inline(__always)
+  private static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 16 <= count {
+      UnsafeMutableRawPointer(target + i).storeBytes(
+        of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+      i += 16
+    }
+    while i < count {
+      target[i] = source[i]
+      i += 1
+    }
   }
 }

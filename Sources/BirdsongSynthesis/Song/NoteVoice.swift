@@ -93,57 +93,128 @@ struct NoteVoice {
     return sounded
   }
 
+  /// The inner loop. State lives in locals while it runs (the compiler keeps them in
+  /// registers) and is written back once at the end.
   @inline(__always)
   private static func render(
     _ note: inout Note, _ count: Int, _ out: UnsafeMutablePointer<Float>, _ table: UnsafePointer<Float>,
     _ segments: UnsafePointer<Segment>
   ) {
-    var segment = segments[note.segment]
     let releaseStart = note.length - note.release
-    let inverseAttack = 0.25 / Double(max(note.attack, 1))
-    let inverseRelease = 0.25 / Double(max(note.release, 1))
-    for i in 0..<count {
-      if note.segmentPosition == segment.frames, note.segment + 1 < note.segments.upperBound {
-        note.segment += 1
-        note.segmentPosition = 0
-        segment = segments[note.segment]
-        note.increment = segment.startIncrement
-      }
-      var increment = note.increment
-      note.increment *= segment.ratio
-      note.segmentPosition += 1
+    let attack = max(note.attack, 1)
+    let length = note.length
+    let amplitude = note.amplitude
+    let release = max(note.release, 1)
+    let vibratoDepth = note.vibratoDepth
+    let vibratoIncrement = note.vibratoIncrement
+    let tremoloDepth = note.tremoloDepth
+    let tremoloIncrement = note.tremoloIncrement
+    let partialCount = note.partialCount
+    let ratios = note.partialRatios
+    let levels = note.partialLevels
+    let lastSegment = note.segments.upperBound - 1
+    let plain = vibratoDepth == 0 && tremoloDepth == 0 && partialCount == 1
 
-      if note.vibratoDepth != 0 {
-        let x = note.vibratoDepth * Double(SineTable.sine(note.vibratoPhase, table))
-        increment *= 1 + x + 0.5 * x * x
-        note.vibratoPhase = wrapPhase(note.vibratoPhase + note.vibratoIncrement)
-      }
+    var position = note.position
+    var segmentIndex = note.segment
+    var segmentPosition = note.segmentPosition
+    var increment = note.increment
+    var phase = note.phases[0]
+    var phases = note.phases
+    var vibratoPhase = note.vibratoPhase
+    var tremoloPhase = note.tremoloPhase
 
-      var gain = note.amplitude
-      let position = note.position
-      if position < note.attack {
-        let s = SineTable.sine(Double(position) * inverseAttack, table)
-        gain *= s * s
-      } else if position >= releaseStart {
-        let s = SineTable.sine(Double(note.length - position) * inverseRelease, table)
-        gain *= s * s
+    var i = 0
+    while i < count {
+      var segment = segments[segmentIndex]
+      if segmentPosition >= segment.frames, segmentIndex < lastSegment {
+        segmentIndex += 1
+        segmentPosition = 0
+        segment = segments[segmentIndex]
+        increment = segment.startIncrement
       }
-      if note.tremoloDepth != 0 {
-        let c = SineTable.sine(wrapPhase(note.tremoloPhase + 0.25), table)
-        gain *= 1 - note.tremoloDepth * 0.5 * (1 - c)
-        note.tremoloPhase = wrapPhase(note.tremoloPhase + note.tremoloIncrement)
+      // A run inside one pitch segment (the last segment runs to the note's end) and inside
+      // one part of the envelope (attack, sustain or release).
+      var run = segmentIndex < lastSegment ? min(count - i, segment.frames - segmentPosition) : count - i
+      // The raised-cosine ramps, 0.5 - 0.5 cos(theta), by rotating (cos, sin) one step a sample:
+      // a few multiplies instead of a table lookup. Sustain is theta = pi (gain 1), no rotation.
+      var theta = Double.pi
+      var turn = 0.0
+      if position < attack {
+        run = min(run, attack - position)
+        theta = Double.pi * Double(position) / Double(attack)
+        turn = Double.pi / Double(attack)
+      } else if position < releaseStart {
+        run = min(run, releaseStart - position)
+      } else {
+        theta = Double.pi * Double(length - position) / Double(release)
+        turn = -Double.pi / Double(release)
       }
+      var (cosine, sine) = (cos(theta), sin(theta))
+      let (turnCos, turnSin) = (cos(turn), sin(turn))
+      let ratio = segment.ratio
+      let half = 0.5 * Double(amplitude)
+      if plain {
+        if turn == 0 {
+          // The common case, kept lean: a glide at a steady level.
+          for j in i..<(i + run) {
+            out[j] += amplitude * SineTable.sine(phase, table)
+            phase += increment
+            increment *= ratio
+          }
+        } else {
+          for j in i..<(i + run) {
+            out[j] += Float(half - half * cosine) * SineTable.sine(phase, table)
+            (cosine, sine) = (cosine * turnCos - sine * turnSin, sine * turnCos + cosine * turnSin)
+            phase += increment
+            increment *= ratio
+          }
+        }
+        position += run
+        segmentPosition += run
+        i += run
+        continue
+      }
+      for j in i..<(i + run) {
+        var step = increment
+        increment *= ratio
+        if vibratoDepth != 0 {
+          let x = vibratoDepth * Double(SineTable.sine(vibratoPhase, table))
+          step *= 1 + x + 0.5 * x * x
+          vibratoPhase += vibratoIncrement
+        }
+        var gain = Float(half - half * cosine)
+        (cosine, sine) = (cosine * turnCos - sine * turnSin, sine * turnCos + cosine * turnSin)
+        if tremoloDepth != 0 {
+          let c = SineTable.sine(tremoloPhase + 0.25, table)
+          gain *= 1 - tremoloDepth * 0.5 * (1 - c)
+          tremoloPhase += tremoloIncrement
+        }
 
-      var sample = SineTable.sine(note.phases[0], table)
-      note.phases[0] = wrapPhase(note.phases[0] + increment)
-      var partial = 1
-      while partial < note.partialCount {
-        sample += note.partialLevels[partial] * SineTable.sine(note.phases[partial], table)
-        note.phases[partial] = wrapPhase(note.phases[partial] + increment * note.partialRatios[partial])
-        partial += 1
+        var sample = SineTable.sine(phase, table)
+        phase += step
+        if partialCount > 1 {
+          for partial in 1..<partialCount {
+            sample += levels[partial] * SineTable.sine(phases[partial], table)
+            phases[partial] += step * ratios[partial]
+          }
+        }
+        out[j] += gain * sample
+        position += 1
       }
-      out[i] += gain * sample
-      note.position += 1
+      segmentPosition += run
+      i += run
     }
+
+    // Phases run unwrapped through the loop (see SineTable.sine); wrap them once here.
+    phases[0] = phase
+    for partial in 0..<4 { phases[partial] = wrapPhase(phases[partial]) }
+    note.phases = phases
+    note.position = position
+    note.segment = segmentIndex
+    note.segmentPosition = segmentPosition
+    note.increment = increment
+    note.vibratoPhase = wrapPhase(vibratoPhase)
+    note.tremoloPhase = wrapPhase(tremoloPhase)
   }
 }

@@ -63,7 +63,8 @@ public struct SongComposer: Sendable {
       }
     }
 
-    private mutating func add(_ syllable: Syllable, frames: Int, shift: Double, level: Double, _ voice: inout NoteVoice) {
+    private mutating func add(_ syllable: Syllable, frames: Int, shift: Double, level: Double, _ voice: inout NoteVoice)
+    {
       let rate = composer.sampleRate
       let placement = composer.placement
       let factor = pow(2, shift / 12)

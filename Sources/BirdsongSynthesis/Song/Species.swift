@@ -30,7 +30,6 @@ extension FrequencyBand {
   /// For catalogue literals, whose bands a test checks.
   init(checkedLow low: Double, high: Double) {
     precondition(low > 0 && low < high, "catalogue band \(low)-\(high) is not a band")
-    // swift-format-ignore
     self = try! FrequencyBand(low: low, high: high)
   }
 }

@@ -13,13 +13,18 @@ struct ConfigNode {
   static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
     do {
       guard let node = try Yams.compose(yaml: text) else {
-        throw ConfigError(file: file, line: nil, field: "", message: "the file is empty; start from the commented example in Config/installation.yaml")
+        throw ConfigError(
+          file: file, line: nil, field: "",
+          message: "the file is empty; start from the commented example in Config/installation.yaml")
       }
       return ConfigNode(node: node, file: file, field: "")
     } catch let error as ConfigError {
       throw error
     } catch let error as YamlError {
-      throw ConfigError(file: file, line: Self.line(of: error), field: "", message: "this is not valid YAML: \(Self.summary(of: error)); check the indentation and the colons near that line")
+      throw ConfigError(
+        file: file, line: Self.line(of: error), field: "",
+        message:
+          "this is not valid YAML: \(Self.summary(of: error)); check the indentation and the colons near that line")
     } catch {
       throw ConfigError(file: file, line: nil, field: "", message: "this is not valid YAML: \(error)")
     }
@@ -60,17 +65,23 @@ struct ConfigNode {
 
   func double(in range: ClosedRange<Double>, unit: String = "") throws(ConfigError) -> Double {
     guard let value = Double(try string()), value.isFinite else {
-      throw error("'\(node.scalar?.string ?? "")' is not a number; write a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)")
+      throw error(
+        "'\(node.scalar?.string ?? "")' is not a number; write a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)"
+      )
     }
     guard range.contains(value) else {
-      throw error("\(Self.format(value)) is out of range; use a value from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)")
+      throw error(
+        "\(Self.format(value)) is out of range; use a value from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)"
+      )
     }
     return value
   }
 
   func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
     guard let value = Int(try string()) else {
-      throw error("'\(node.scalar?.string ?? "")' is not a whole number; write one from \(range.lowerBound) to \(range.upperBound)")
+      throw error(
+        "'\(node.scalar?.string ?? "")' is not a whole number; write one from \(range.lowerBound) to \(range.upperBound)"
+      )
     }
     guard range.contains(value) else {
       throw error("\(value) is out of range; use a whole number from \(range.lowerBound) to \(range.upperBound)")

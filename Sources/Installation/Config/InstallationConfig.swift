@@ -33,8 +33,11 @@ public struct InstallationConfig: Sendable {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
-      throw ConfigError(file: path, line: nil, field: "", message: "the config file \(reason); pass another with --config, or copy Config/installation.yaml")
+      let reason =
+        FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
+      throw ConfigError(
+        file: path, line: nil, field: "",
+        message: "the config file \(reason); pass another with --config, or copy Config/installation.yaml")
     }
     return try parse(text, file: path)
   }
@@ -68,7 +71,9 @@ public struct InstallationConfig: Sendable {
     for node in try boxesNode.sequence() {
       let entry = try node.mapping(allowed: ["name", "channel", "species", "band", "gain_db", "density"])
       func required(_ key: String) throws(ConfigError) -> ConfigNode {
-        guard let value = entry[key] else { throw node.error("this box has no '\(key)'; every box needs name, channel and species") }
+        guard let value = entry[key] else {
+          throw node.error("this box has no '\(key)'; every box needs name, channel and species")
+        }
         return value
       }
       let name = try required("name").string()
@@ -95,7 +100,8 @@ public struct InstallationConfig: Sendable {
         }
       }
       if let clash = boxes.first(where: { $0.channel == channel }) {
-        throw channelNode.error("channel \(channel + 1) is already used by box '\(clash.name)'; give each box its own channel")
+        throw channelNode.error(
+          "channel \(channel + 1) is already used by box '\(clash.name)'; give each box its own channel")
       }
       if boxes.contains(where: { $0.name == name }) {
         throw node.error("two boxes are called '\(name)'; give each box its own name")
@@ -113,7 +119,9 @@ public struct InstallationConfig: Sendable {
       let index = boxes.firstIndex { $0.channel >= channels }!
       throw ConfigError(
         file: file, line: boxLines[index], field: "boxes[\(index + 1)].channel",
-        message: "channel \(boxes[index].channel + 1) is beyond the output's \(channels) channels (output.channels); use 1 to \(channels) or raise output.channels")
+        message:
+          "channel \(boxes[index].channel + 1) is beyond the output's \(channels) channels (output.channels); use 1 to \(channels) or raise output.channels"
+      )
     }
     return InstallationConfig(
       file: file, seed: seed, sampleRate: sampleRate, channels: channels ?? needed, device: device,

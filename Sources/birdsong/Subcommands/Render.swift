@@ -44,7 +44,8 @@ extension Birdsong {
     @Option(help: ArgumentHelp("An installation config: one channel per bird box.", valueName: "file"))
     var installation: String?
 
-    @Option(parsing: .unconditional, help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
+    @Option(
+      parsing: .unconditional, help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
     var duration: String?
 
     @Option(help: "Seed for every random choice: the same seed gives the same file. Default: 1, or the config's.")
@@ -113,12 +114,15 @@ extension Birdsong {
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate
       let frames = Int((job.seconds * rate).rounded())
-      let writer = try WAVWriter(path: output, sampleRate: Int(rate), channels: job.mixer.channels, format: sampleFormat)
-      var sinks: [any AudioSink] = [writer]
       let analyser = spectrogram.map { _ in
         Spectrogram(channels: job.mixer.channels, sampleRate: rate, totalFrames: frames)
       }
-      if let analyser { sinks.append(analyser) }
+      // -o /dev/null renders without writing: for timing and dry runs.
+      let writer: WAVWriter? =
+        output == "/dev/null"
+        ? nil : try WAVWriter(path: output, sampleRate: Int(rate), channels: job.mixer.channels, format: sampleFormat)
+      let sinks: [any AudioSink] =
+        [writer ?? DiscardSink(channels: job.mixer.channels)] + (analyser.map { [$0] } ?? [])
       var bar = ProgressBar(total: frames, sampleRate: rate)
       do {
         try OfflineRenderer.render(job.mixer, frames: frames, to: sinks) { done in
@@ -126,7 +130,7 @@ extension Birdsong {
           if Interruption.wasRequested { throw Interrupted() }
         }
       } catch {
-        writer.discard()
+        writer?.discard()
         throw error
       }
       if let analyser, let spectrogram {
@@ -173,7 +177,9 @@ extension Birdsong {
       if sweep {
         let sweep = try SpeciesSweep(sampleRate: rate, seed: seed ?? 1)
         mixer.add(sweep, channel: 0, gainDB: gain)
-        return Job(mixer: mixer, seconds: seconds ?? Double(sweep.length) / rate, panels: [.init(title: "SPECIES SWEEP", band: nil)])
+        return Job(
+          mixer: mixer, seconds: seconds ?? Double(sweep.length) / rate,
+          panels: [.init(title: "SPECIES SWEEP", band: nil)])
       }
       let (kind, frequency): (Stimulus.Kind, Double) =
         if let tone { (.pureTone, tone) } else if let warble { (.warble, warble) } else { (.noise, noise!) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BirdsongSynthesis
+import Foundation
 
 extension Birdsong {
   struct SpeciesList: ParsableCommand {
@@ -12,7 +13,10 @@ extension Birdsong {
 
     func run() {
       let rows = SpeciesCatalogue.all.map { bird in
-        [bird.id, bird.commonName, "\(FrequencyBand.format(bird.naturalBand.low))-\(FrequencyBand.format(bird.naturalBand.high))", bird.summary]
+        [
+          bird.id, bird.commonName,
+          "\(FrequencyBand.format(bird.naturalBand.low))-\(FrequencyBand.format(bird.naturalBand.high))", bird.summary,
+        ]
       }
       let header = ["ID", "NAME", "BAND (Hz)", "SONG"]
       let widths = (0..<3).map { column in ([header] + rows).map { $0[column].count }.max()! }
@@ -28,9 +32,8 @@ extension Birdsong {
           for source in bird.sources { print(indent + "source: " + source) }
         }
       }
-      print("\nBands from low to high. Place any song in another band with 'birdsong render --species ID --band LOW-HIGH'.")
+      print(
+        "\nBands from low to high. Place any song in another band with 'birdsong render --species ID --band LOW-HIGH'.")
     }
   }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads durations such as "30s", "10m", "1h30m", "500ms", "1.5h" or a plain number of seconds.
 enum DurationParser {
   static func seconds(_ text: String) -> Double? {
@@ -26,5 +28,3 @@ enum DurationParser {
     return h > 0 ? "\(h)h \(m)m \(s)s" : "\(m)m \(s)s"
   }
 }
-
-import Foundation

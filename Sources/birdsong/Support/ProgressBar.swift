@@ -21,7 +21,8 @@ struct ProgressBar {
     let fraction = Double(done) / Double(max(total, 1))
     let filled = Int(fraction * 30)
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-    let audio = "\(DurationParser.format(Double(done) / sampleRate)) of \(DurationParser.format(Double(total) / sampleRate))"
+    let audio =
+      "\(DurationParser.format(Double(done) / sampleRate)) of \(DurationParser.format(Double(total) / sampleRate))"
     let line = String(format: "\r[%@] %3d%%  %@ rendered", bar, Int(fraction * 100), audio)
     FileHandle.standardError.write(Data(line.utf8))
     if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -21,7 +21,7 @@ extension SpeciesCatalogue {
     song: SongPattern(
       songsPerMinute: 1.5...3, syllablePitchJitter: 0.1, timingJitter: 0.03,
       [
-        repeated(150...350, note(0.028, 7800, 6200, attack: 0.01, release: 0.012), rest(0.012)),
+        repeated(150...350, note(0.028, 7800, 6200, attack: 0.01, release: 0.012), rest(0.012))
       ]))
 
   static let goldcrest = Species(

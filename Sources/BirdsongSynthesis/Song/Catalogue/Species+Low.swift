@@ -15,7 +15,7 @@ extension SpeciesCatalogue {
           note(0.52, 480, 560, 505, level: 1, attack: 0.05, release: 0.1), rest(0.14),
           note(0.30, 470, 500, 468, level: 0.7, attack: 0.04, release: 0.07), rest(0.1...0.16),
           note(0.28, 482, 508, 478, level: 0.65, attack: 0.04, release: 0.07), rest(0.1),
-          note(0.28, 470, 498, 462, level: 0.6, attack: 0.04, release: 0.08), rest(0.55...0.8)),
+          note(0.28, 470, 498, 462, level: 0.6, attack: 0.04, release: 0.08), rest(0.55...0.8))
       ]))
 
   static let collaredDove = Species(
@@ -29,7 +29,7 @@ extension SpeciesCatalogue {
           3...7,
           note(0.24, 520, 560, level: 0.75, attack: 0.04, release: 0.06), rest(0.09),
           note(0.58, 585, 615, 560, level: 1, attack: 0.05, release: 0.1), rest(0.14),
-          note(0.30, 505, 475, level: 0.7, attack: 0.04, release: 0.08), rest(0.55...0.85)),
+          note(0.30, 505, 475, level: 0.7, attack: 0.04, release: 0.08), rest(0.55...0.85))
       ]))
 
   static let cuckoo = Species(
@@ -43,7 +43,7 @@ extension SpeciesCatalogue {
           6...12,
           note(0.15, 722, 700, attack: 0.025, release: 0.04), rest(0.11),
           // 700 Hz / 2^(3/12): a minor third below.
-          note(0.34, 600, 589, 584, level: 0.85, attack: 0.03, release: 0.09), rest(0.5...0.7)),
+          note(0.34, 600, 589, 584, level: 0.85, attack: 0.03, release: 0.09), rest(0.5...0.7))
       ]))
 
   static let tawnyOwl = Species(

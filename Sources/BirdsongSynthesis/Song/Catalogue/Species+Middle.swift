@@ -55,7 +55,7 @@ extension SpeciesCatalogue {
             [repeated(2...3, note(0.22, 1800, 2500, 2200, harmonics: [0.08]), rest(0.12...0.16))],
             [repeated(2...4, note(0.12, 1300, 1500, level: 0.8, tremolo: Modulation(rate: 60, depth: 0.5)), rest(0.08))]
           ),
-          rest(0.3...0.55)),
+          rest(0.3...0.55))
       ]))
 
   static let chaffinch = Species(
@@ -92,7 +92,7 @@ extension SpeciesCatalogue {
             [repeated(3...5, note(0.035, 6500, 6000, level: 0.7), rest(0.02))],
             [note(0.2, 4200, 4300, tremolo: Modulation(rate: 40, depth: 0.7))],
             [note(0.09, 9200, 8000, level: 0.5)]),
-          rest(0.02...0.07)),
+          rest(0.02...0.07))
       ]))
 
   static let greatTit = Species(
@@ -112,7 +112,7 @@ extension SpeciesCatalogue {
             repeated(
               3...6, note(0.09, 5000, 4800), rest(0.05), note(0.08, 3900, 3600, level: 0.85), rest(0.05),
               note(0.08, 3900, 3600, level: 0.85), rest(0.2))
-          ]),
+          ])
       ]))
 
   static let blueTit = Species(
@@ -152,6 +152,6 @@ extension SpeciesCatalogue {
         repeated(
           10...16,
           oneOf([note(0.08, 7000, 4300)], [note(0.07, 6300, 4100, level: 0.85)]),
-          rest(0.22...0.32)),
+          rest(0.22...0.32))
       ]))
 }
