@@ -34,6 +34,11 @@ public final class Mixer {
   private var blockOffset = Mixer.blockSize
   private var soundedNow: [Bool]
   private var soundedBefore: [Bool]
+  /// Channels mixed in the planar buffer this block (several inputs, a glide, or the safety
+  /// stage at work).
+  private var mixedNow: [Bool]
+  /// Channels fed by exactly one input.
+  private var singleInput: [Bool]
   private let gainStep: Float
   private var fadeOut: (at: Int, seconds: Double)?
 
@@ -50,6 +55,8 @@ public final class Mixer {
     block.initialize(repeating: 0, count: size * channels)
     soundedNow = Array(repeating: false, count: channels)
     soundedBefore = soundedNow
+    mixedNow = soundedNow
+    singleInput = soundedNow
     gainStep = Float(1 / max(gainGlide * sampleRate, 1))
   }
 
@@ -71,6 +78,7 @@ public final class Mixer {
     rendered.initialize(repeating: 0, count: inputs.count * Self.blockSize)
     old.deallocate()
     renderedSounded = Array(repeating: false, count: inputs.count)
+    singleInput[channel] = !inputs.dropLast().contains { $0.channel == channel }
     return inputs.count - 1
   }
 
@@ -109,36 +117,29 @@ public final class Mixer {
       renderedSounded[index] = inputs[index].generator.render(adding: source, frames: frames)
       guard renderedSounded[index] else { continue }
       let channel = inputs[index].channel
-      let buffer = planar + channel * frames
-      // The first input on a channel writes over the last block's samples; later ones add.
-      let first = !soundedNow[channel]
-      soundedNow[channel] = true
-      var gain = inputs[index].currentGain
-      let target = inputs[index].gain
-      if gain == target {
-        if first {
-          for frame in 0..<frames { buffer[frame] = gain * source[frame] }
-        } else {
-          for frame in 0..<frames { buffer[frame] += gain * source[frame] }
-        }
-      } else {
-        if first { buffer.update(repeating: 0, count: frames) }
-        for frame in 0..<frames {
-          gain = target > gain ? min(gain + gainStep, target) : max(gain - gainStep, target)
-          buffer[frame] += gain * source[frame]
-        }
-        inputs[index].currentGain = gain
+      let gain = inputs[index].currentGain
+      if !soundedNow[channel], singleInput[channel], gain == inputs[index].gain,
+        safety.isTransparent(channel: channel),
+        Self.interleave(source, gain: gain, cap: safety.cap, into: block + channel, stride: channels, frames: frames)
+      {
+        // The common case in one pass: one box on the channel at a steady gain, under the cap.
+        soundedNow[channel] = true
+        continue
       }
+      mix(index, into: planar + channel * frames, first: !soundedNow[channel])
+      soundedNow[channel] = true
+      mixedNow[channel] = true
     }
     for channel in 0..<channels {
       let buffer = planar + channel * frames
-      if soundedNow[channel] {
+      if mixedNow[channel] {
         safety.process(channel: channel, buffer, frames: frames)
-        Self.interleave(buffer, into: block + channel, stride: channels, frames: frames)
-      } else {
+        _ = Self.interleave(buffer, gain: 1, cap: .infinity, into: block + channel, stride: channels, frames: frames)
+        mixedNow[channel] = false
+      } else if !soundedNow[channel] {
         if !safety.isSteady(channel: channel) { safety.advance(channel: channel, frames: frames) }
         // The block keeps its samples between calls: a lane silent twice running is zero already.
-        if soundedBefore[channel] { Self.interleave(nil, into: block + channel, stride: channels, frames: frames) }
+        if soundedBefore[channel] { Self.silence(block + channel, stride: channels, frames: frames) }
       }
       soundedBefore[channel] = soundedNow[channel]
     }
@@ -146,14 +147,46 @@ public final class Mixer {
     time += frames
   }
 
-  /// Writes one channel's samples (or silence) into every `stride`-th place of `target`.
+  /// Adds an input's block, at its (gliding) gain, to a channel's planar buffer.
+  private func mix(_ index: Int, into buffer: UnsafeMutablePointer<Float>, first: Bool) {
+    let frames = Self.blockSize
+    let source = rendered + index * frames
+    var gain = inputs[index].currentGain
+    let target = inputs[index].gain
+    if first { buffer.update(repeating: 0, count: frames) }
+    if gain == target {
+      for frame in 0..<frames { buffer[frame] += gain * source[frame] }
+    } else {
+      for frame in 0..<frames {
+        gain = target > gain ? min(gain + gainStep, target) : max(gain - gainStep, target)
+        buffer[frame] += gain * source[frame]
+      }
+      inputs[index].currentGain = gain
+    }
+  }
+
+  /// Writes `gain` times one channel's samples into every `stride`-th place of `target`;
+  /// returns false, having written part of it, when a sample is over `cap` or not finite.
   @inline(__always)
   private static func interleave(
-    _ source: UnsafePointer<Float>?, into target: UnsafeMutablePointer<Float>, stride: Int, frames: Int
-  ) {
+    _ source: UnsafePointer<Float>, gain: Float, cap: Float, into target: UnsafeMutablePointer<Float>, stride: Int,
+    frames: Int
+  ) -> Bool {
     var out = target
+    var over = false
     for frame in 0..<frames {
-      out.pointee = source?[frame] ?? 0
+      let y = gain * source[frame]
+      over = over || !(abs(y) <= cap)  // NaN fails `<=` too
+      out.pointee = y
+      out += stride
+    }
+    return !over
+  }
+
+  private static func silence(_ target: UnsafeMutablePointer<Float>, stride: Int, frames: Int) {
+    var out = target
+    for _ in 0..<frames {
+      out.pointee = 0
       out += stride
     }
   }

@@ -38,6 +38,12 @@ public struct SafetyStage: Sendable {
   /// True when no fade is under way on `channel`: silence in gives silence out.
   public func isSteady(channel: Int) -> Bool { fadeGains[channel] == fadeTarget }
 
+  /// True when samples under the cap pass `channel` unchanged: no fade under way, and the
+  /// limiter at rest.
+  public func isTransparent(channel: Int) -> Bool {
+    fadeGains[channel] == 1 && fadeTarget == 1 && limiterGains[channel] == 1
+  }
+
   /// Lets a channel's fade advance over a block of silence.
   public mutating func advance(channel: Int, frames: Int) {
     let gain = fadeGains[channel]
@@ -47,7 +53,7 @@ public struct SafetyStage: Sendable {
 
   /// Applies fade, limiter and cap in place to one channel's `frames` samples.
   public mutating func process(channel: Int, _ samples: UnsafeMutablePointer<Float>, frames: Int) {
-    if fadeGains[channel] == 1, fadeTarget == 1, limiterGains[channel] == 1, Self.isWithin(cap, samples, frames) {
+    if isTransparent(channel: channel), Self.isWithin(cap, samples, frames) {
       return
     }
     var fadeGain = fadeGains[channel]
