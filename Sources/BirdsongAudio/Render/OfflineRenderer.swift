@@ -3,9 +3,6 @@ import BirdsongSynthesis
 /// Renders a mixer for a fixed length into one or more sinks, as fast as they take it, ending
 /// in a short fade to silence.
 public enum OfflineRenderer {
-  /// Frames per write to the sinks.
-  public static let chunk = 4096
-
   /// - Parameter progress: called now and then with the frames done so far.
   public static func render(
     _ mixer: Mixer, frames total: Int, to sinks: [any AudioSink], fadeOut: Double = 0.02,
@@ -15,14 +12,13 @@ public enum OfflineRenderer {
     // The fade starts on a block boundary so that it ends before the last frame.
     mixer.scheduleFadeOut(
       at: max(total - fadeFrames - Mixer.blockSize, 0) / Mixer.blockSize * Mixer.blockSize, over: fadeOut)
-    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk * mixer.channels)
-    defer { buffer.deallocate() }
     var done = 0
     var reported = 0
     while done < total {
-      let frames = min(chunk, total - done)
-      mixer.render(into: buffer.baseAddress!, frames: frames)
-      let written = UnsafeBufferPointer(rebasing: buffer[0..<frames * mixer.channels])
+      // Whole blocks straight from the mixer: no copy on the way to the sinks.
+      let block = mixer.nextBlock()
+      let frames = min(Mixer.blockSize, total - done)
+      let written = UnsafeBufferPointer(rebasing: block[0..<frames * mixer.channels])
       for sink in sinks { try sink.write(written) }
       done += frames
       if let progress, done - reported >= Int(mixer.sampleRate) * 10 || done == total {

@@ -22,7 +22,7 @@ public final class WAVWriter: AudioSink {
   private let temporaryPath: String
   private var descriptor: Int32
   private static let bufferSize = 1 << 18
-  private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: WAVWriter.bufferSize)
+  private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: WAVWriter.bufferSize + 1)
   private var filled = 0
   private var dither = SeededGenerator(seed: 0x5eed)
   private let rf64Threshold: UInt64
@@ -65,9 +65,11 @@ public final class WAVWriter: AudioSink {
     precondition(samples.count % channels == 0)
     let width = format.bytesPerSample
     var index = 0
+    var dither = dither  // a local copy: no class access checks in the loop
     while index < samples.count {
       let count = min(samples.count - index, (Self.bufferSize - filled) / width)
-      let out = buffer + filled
+      let source = samples.baseAddress! + index
+      let out = UnsafeMutableRawPointer(buffer + filled)
       switch format {
       case .pcm16:
         for i in 0..<count {
@@ -75,35 +77,44 @@ public final class WAVWriter: AudioSink {
           let random = dither.next()
           let noise =
             (Float(UInt32(truncatingIfNeeded: random)) + Float(UInt32(truncatingIfNeeded: random >> 32))) * 0x1p-32 - 1
-          let value = Int16(Self.clamp(samples[index + i] * 32767 + noise, 32767))
-          out[2 * i] = UInt8(truncatingIfNeeded: value)
-          out[2 * i + 1] = UInt8(truncatingIfNeeded: value >> 8)
+          let value = Int16(truncatingIfNeeded: Self.quantise(source[i], scale: 32767, offset: noise))
+          out.storeBytes(of: value.littleEndian, toByteOffset: i &* 2, as: Int16.self)
         }
       case .pcm24:
-        for i in 0..<count {
-          let value = Int32(Self.clamp(samples[index + i] * 8_388_607, 8_388_607))
-          out[3 * i] = UInt8(truncatingIfNeeded: value)
-          out[3 * i + 1] = UInt8(truncatingIfNeeded: value >> 8)
-          out[3 * i + 2] = UInt8(truncatingIfNeeded: value >> 16)
+        var i = 0
+        while i < count {
+          // A four-byte store whose top byte the next sample overwrites (the buffer has a
+          // byte to spare at its end).
+          let value = Self.quantise(source[i], scale: 8_388_607, offset: 0)
+          out.storeBytes(of: value.littleEndian, toByteOffset: i &* 3, as: Int32.self)
+          i += 1
         }
       case .float32:
         for i in 0..<count {
-          let x = samples[index + i]
-          let bits = (x.isFinite ? min(max(x, -1), 1) : 0).bitPattern.littleEndian
-          UnsafeMutableRawPointer(out + 4 * i).storeBytes(of: bits, as: UInt32.self)
+          let value = Self.limit(source[i], 1)
+          out.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
         }
       }
       filled += count * width
       index += count
       if filled + width > Self.bufferSize { try flush() }
     }
+    self.dither = dither
     framesWritten += UInt64(samples.count / channels)
   }
 
-  /// Rounds and clamps a scaled sample; NaN becomes 0.
+  /// Clamps to [-limit, limit]; NaN fails both comparisons and becomes 0.
   @inline(__always)
-  private static func clamp(_ x: Float, _ limit: Float) -> Float {
-    x.isNaN ? 0 : min(max(x.rounded(), -limit - 1), limit)
+  private static func limit(_ x: Float, _ limit: Float) -> Float {
+    x < limit ? (x > -limit ? x : (x <= -limit ? -limit : 0)) : limit
+  }
+
+  /// Scales a sample to an integer of `scale` full scale, rounded half away from zero and
+  /// clamped to [-scale - 1, scale]; NaN becomes 0.
+  @inline(__always)
+  private static func quantise(_ x: Float, scale: Float, offset: Float) -> Int32 {
+    let y = min(max(Self.limit(x, 1) * scale + offset, -scale - 1), scale)
+    return Int32(y + (y < 0 ? -0.5 : 0.5))
   }
 
   public func finish() throws {

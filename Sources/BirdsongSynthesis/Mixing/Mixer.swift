@@ -104,6 +104,16 @@ public final class Mixer {
     }
   }
 
+  /// Renders the next whole block and lends it out (interleaved, `blockSize` frames) until
+  /// the next call: no copy, for callers that can take whole blocks. Do not mix with
+  /// `render(into:frames:)` partway through a block.
+  public func nextBlock() -> UnsafeBufferPointer<Float> {
+    precondition(blockOffset == Self.blockSize, "nextBlock called partway through a block")
+    renderBlock()
+    blockOffset = Self.blockSize
+    return UnsafeBufferPointer(start: block, count: Self.blockSize * channels)
+  }
+
   private func renderBlock() {
     let frames = Self.blockSize
     if let fade = fadeOut, time >= fade.at {
