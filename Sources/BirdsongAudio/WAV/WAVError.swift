@@ -9,7 +9,7 @@ public enum WAVError: Error, CustomStringConvertible {
   public var description: String {
     switch self {
     case .cannotCreate(let path, let reason):
-      "cannot write '\(path)': \(reason); choose a folder you can write to with -o"
+      "cannot write '\(path)': \(reason); choose another path with -o"
     case .writeFailed(let path, let reason):
       "writing '\(path)' failed: \(reason); nothing was left at that path"
     case .cannotRead(let path, let reason):

@@ -10,16 +10,18 @@ extension Birdsong {
       abstract: "Render birdsong, a test stimulus, the species sweep or a whole installation to a WAV file.",
       discussion: """
         Choose one source:
-          --species NAME [--band LOW-HIGH]   one bird, singing on and off, in its natural band or any band
-          --tone HZ | --warble HZ | --noise HZ   a test stimulus at --level dBFS (noise: one-third octave)
-          --sweep                            every species in turn, lowest first, for an awareness clip
-          --installation FILE                every bird box of a config, one channel per box
+          --species NAME [--band LOW-HIGH]  one bird, singing on and off
+          --tone HZ, --warble HZ, --noise HZ  a test stimulus at --level dBFS
+          --sweep                           every species in turn, lowest first
+          --installation FILE               every bird box, one channel each
 
         Examples:
-          birdsong render --species goldcrest --band 6000-9000 --duration 30s --seed 7 -o goldcrest.wav
+          birdsong render --species goldcrest --band 6000-9000 --duration 30s \\
+            --seed 7 -o goldcrest.wav
           birdsong render --tone 4000 --level -20 --duration 10s -o tone.wav
           birdsong render --sweep -o sweep.wav --spectrogram sweep.png
-          birdsong render --installation Config/installation.yaml --duration 10m -o day.wav
+          birdsong render --installation Config/installation.yaml \\
+            --duration 10m -o day.wav
         """
     )
 
