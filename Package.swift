@@ -32,10 +32,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Helpers shared by the test targets: temporary folders, running programs.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
-    .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio"]),
-    .testTarget(name: "InstallationTests", dependencies: ["Installation"]),
-    .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio"]),
+    .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
+    .testTarget(name: "InstallationTests", dependencies: ["Installation", "TestSupport"]),
+    .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )
 

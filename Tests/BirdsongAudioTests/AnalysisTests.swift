@@ -1,6 +1,7 @@
 import BirdsongAudio
 import BirdsongSynthesis
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct AnalysisTests {

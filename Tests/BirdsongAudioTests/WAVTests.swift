@@ -1,27 +1,7 @@
 import BirdsongAudio
 import Foundation
+import TestSupport
 import Testing
-
-/// A fresh folder for one test's files.
-func temporaryFolder() -> String {
-  let path = NSTemporaryDirectory() + "birdsong-tests-\(UUID().uuidString)"
-  try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  return path
-}
-
-/// Runs a program and returns its exit status and standard output.
-func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: program)
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
-  try process.run()
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
 
 @Suite struct WAVTests {
   /// A signal that uses the whole range, distinct on every channel.

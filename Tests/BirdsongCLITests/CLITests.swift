@@ -1,5 +1,7 @@
 import BirdsongAudio
+import BirdsongSynthesis
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the real `birdsong` binary, built beside this test bundle.
@@ -146,36 +148,6 @@ import Testing
   @Test func speciesListsTheWholeCatalogue() throws {
     let result = try birdsong(["species"])
     #expect(result.status == 0)
-    for id in CatalogueIDs.all { #expect(result.stdout.contains(id)) }
+    for id in SpeciesCatalogue.all.map(\.id) { #expect(result.stdout.contains(id)) }
   }
-}
-
-enum CatalogueIDs {
-  static let all = [
-    "grasshopper-warbler", "goldcrest", "treecreeper", "blue-tit", "great-tit", "robin", "wren", "chiffchaff",
-    "blackbird", "song-thrush", "chaffinch", "wood-pigeon", "collared-dove", "cuckoo", "tawny-owl",
-  ]
-}
-
-func temporaryFolder() -> String {
-  let path = NSTemporaryDirectory() + "birdsong-cli-\(UUID().uuidString)"
-  try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  return path
-}
-
-func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: program)
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  try process.run()
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
-
-func packageRoot() -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .path
 }

@@ -2,6 +2,7 @@ import BirdsongAudio
 import BirdsongSynthesis
 import Foundation
 import Installation
+import TestSupport
 import Testing
 
 @Suite struct InstallationConfigTests {
@@ -117,10 +118,4 @@ import Testing
     #expect(a.channel(0).elementsEqual(b.channel(0)), "editing box 2 changed box 1")
     #expect(!a.channel(2).elementsEqual(b.channel(2)))
   }
-}
-
-/// The package's root folder, found from this source file's path.
-func packageRoot() -> String {
-  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .path
 }

@@ -132,6 +132,7 @@ extension Birdsong {
           if Interruption.wasRequested { throw Interrupted() }
         }
       } catch {
+        bar.clear()
         writer?.discard()
         throw error
       }

@@ -23,8 +23,13 @@ struct ProgressBar {
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
     let audio =
       "\(DurationParser.format(Double(done) / sampleRate)) of \(DurationParser.format(Double(total) / sampleRate))"
-    let line = String(format: "\r[%@] %3d%%  %@ rendered", bar, Int(fraction * 100), audio)
+    let line = String(format: "\r[%@] %3d%%  %@ rendered\u{1B}[K", bar, Int(fraction * 100), audio)
     FileHandle.standardError.write(Data(line.utf8))
-    if done == total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if done == total { clear() }
+  }
+
+  /// Removes the bar, so that what is printed next starts on a clean line.
+  func clear() {
+    if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
   }
 }
