@@ -13,23 +13,32 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // Pure DSP: oscillators, ramps, song models, stimuli, mixer, safety. No I/O.
     .target(name: "BirdsongSynthesis"),
     // Sinks (WAV, memory, discard), the WAV reader, spectrum and spectrogram analysis.
     .target(name: "BirdsongAudio", dependencies: ["BirdsongSynthesis"]),
+    // alsa-lib, as a system library.
+    .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+    // Playback through ALSA: device negotiation, format conversion, recovery, device lists.
+    .target(name: "ALSAOutput", dependencies: ["CALSA", "BirdsongAudio"]),
     // Installation config, the seeded schedule on the audio clock, the multichannel engine.
     .target(
       name: "Installation",
-      dependencies: ["BirdsongSynthesis", "BirdsongAudio", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     // The command line: argument parsing and dispatch only.
     .executableTarget(
       name: "birdsong",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "Installation",
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Helpers shared by the test targets: temporary folders, running programs.
@@ -42,7 +51,7 @@ let package = Package(
 )
 
 // Swift 6 language mode and strict concurrency everywhere, warnings are not allowed to pile up.
-for target in package.targets {
+for target in package.targets where target.type != .system {
   var settings = target.swiftSettings ?? []
   settings.append(.enableUpcomingFeature("ExistentialAny"))
   target.swiftSettings = settings

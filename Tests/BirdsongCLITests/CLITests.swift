@@ -4,51 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Runs the real `birdsong` binary, built beside this test bundle.
 @Suite struct CLITests {
-  static let binary: String = {
-    if let path = ProcessInfo.processInfo.environment["BIRDSONG_BIN"] { return path }
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var folder = bundle
-    while folder.path != "/" {
-      let candidate = folder.appendingPathComponent("birdsong").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      folder.deleteLastPathComponent()
-    }
-    return packageRoot() + "/.build/release/birdsong"
-  }()
-
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  /// Runs birdsong, optionally under a shell prefix (e.g. "ulimit -f 64;").
-  func birdsong(_ arguments: [String], shellPrefix: String? = nil) throws -> Result {
-    let process = Process()
-    if let shellPrefix {
-      process.executableURL = URL(fileURLWithPath: "/bin/bash")
-      let quoted = ([Self.binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
-      process.arguments = ["-c", "\(shellPrefix) exec \(quoted)"]
-    } else {
-      process.executableURL = URL(fileURLWithPath: Self.binary)
-      process.arguments = arguments
-    }
-    process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
-  }
-
   @Test func rendersASpeciesInABandThatSoxReads() throws {
     let folder = temporaryFolder()
     let path = folder + "/goldcrest.wav"

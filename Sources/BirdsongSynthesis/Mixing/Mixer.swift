@@ -92,6 +92,14 @@ public final class Mixer {
     fadeOut = (frame, seconds)
   }
 
+  /// Fades everything to silence so that the fade is over before frame `end`: it starts on the
+  /// last block boundary that leaves room for it. Offline and live rendering of the same
+  /// length both end this way, so their samples match to the last frame.
+  public func scheduleFadeOut(endingBefore end: Int, over seconds: Double) {
+    let fadeFrames = Int(seconds * sampleRate)
+    scheduleFadeOut(at: max(end - fadeFrames - Self.blockSize, 0) / Self.blockSize * Self.blockSize, over: seconds)
+  }
+
   /// Writes the next `frames` interleaved frames into `output`.
   public func render(into output: UnsafeMutablePointer<Float>, frames: Int) {
     var written = 0

@@ -104,14 +104,7 @@ extension Birdsong {
       if let sampleRate, !(8000...384_000).contains(sampleRate) {
         throw fail("--sample-rate must be between 8000 and 384000 Hz, not \(sampleRate)")
       }
-      var seconds: Double?
-      if let duration {
-        guard let parsed = DurationParser.seconds(duration), parsed.isFinite else {
-          throw fail("--duration '\(duration)' is not a duration; write for example 30s, 10m, 1h30m or 500ms")
-        }
-        guard parsed > 0 else { throw fail("--duration must be longer than zero, not '\(duration)'") }
-        seconds = parsed
-      }
+      let seconds = try parseDuration(duration)
 
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate

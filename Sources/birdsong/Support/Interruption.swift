@@ -5,16 +5,26 @@ import Synchronization
 /// half-written temporary file) instead of dying mid-write.
 enum Interruption {
   static let requested = Atomic<Bool>(false)
+  static let hangup = Atomic<Bool>(false)
 
   static func install() {
+    // A parent may have blocked these (test runners do), and children inherit the mask.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, number) }
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     signal(SIGINT) { _ in Interruption.requested.store(true, ordering: .relaxed) }
     signal(SIGTERM) { _ in Interruption.requested.store(true, ordering: .relaxed) }
+    signal(SIGHUP) { _ in Interruption.hangup.store(true, ordering: .relaxed) }
     // A file size limit (ulimit -f) then fails a write with EFBIG, which we report, instead
     // of killing the process.
     signal(SIGXFSZ, SIG_IGN)
   }
 
   static var wasRequested: Bool { requested.load(ordering: .relaxed) }
+
+  /// True once for each SIGHUP.
+  static func takeHangup() -> Bool { hangup.exchange(false, ordering: .relaxed) }
 }
 
 struct Interrupted: Error {}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Plays interleaved float frames on an open device: converts them to the device's format
+/// and recovers from underruns and suspends on the spot. A device that has gone is reported,
+/// not retried: reopening it is the caller's business (it can take seconds).
+public final class ALSAPlayback {
+  public enum Outcome: Equatable {
+    case played
+    /// The device ran dry and was restarted (counted in `underruns`).
+    case recoveredUnderrun
+    /// The system suspended the device and it was woken.
+    case recoveredSuspend
+    /// The device is gone (unplugged) or failed for good: close it and reopen later.
+    case lost(Int32)
+  }
+
+  public let device: any PCMDevice
+  public var configuration: PCMConfiguration { device.configuration }
+  public private(set) var underruns = 0
+  public private(set) var suspends = 0
+
+  private let bytes: UnsafeMutableRawPointer
+  private let capacityFrames: Int
+
+  public init(device: any PCMDevice) {
+    self.device = device
+    capacityFrames = max(device.configuration.periodFrames, 256)
+    let frameBytes = device.configuration.channels * device.configuration.format.bytesPerSample
+    bytes = .allocate(byteCount: capacityFrames * frameBytes + 4, alignment: 16)
+  }
+
+  deinit {
+    bytes.deallocate()
+  }
+
+  /// Plays `frames` interleaved frames. Blocks while a pacing device's buffer is full.
+  public func play(_ samples: UnsafePointer<Float>, frames: Int) -> Outcome {
+    var outcome = Outcome.played
+    var done = 0
+    let channels = configuration.channels
+    while done < frames {
+      let count = min(frames - done, capacityFrames)
+      convert(samples + done * channels, count: count * channels)
+      var offset = 0
+      while offset < count {
+        let frameBytes = channels * configuration.format.bytesPerSample
+        let result = device.write(bytes + offset * frameBytes, frames: count - offset)
+        if result >= 0 {
+          offset += result
+          continue
+        }
+        switch Int32(result) {
+        case -EINTR, -EAGAIN:
+          continue
+        case -EPIPE:
+          underruns += 1
+          outcome = .recoveredUnderrun
+          if device.prepare() < 0 { return .lost(Int32(result)) }
+        case -ESTRPIPE:
+          suspends += 1
+          outcome = .recoveredSuspend
+          if !wake() { return .lost(Int32(result)) }
+        default:
+          return .lost(Int32(result))
+        }
+      }
+      done += count
+    }
+    return outcome
+  }
+
+  /// After a suspend: resume (retrying while the device wakes, up to about 5 s), else prepare.
+  private func wake() -> Bool {
+    for _ in 0..<50 {
+      let result = device.resume()
+      if result == 0 { return true }
+      if result != -EAGAIN { break }
+      usleep(100_000)
+    }
+    return device.prepare() >= 0
+  }
+
+  /// Ends playback within the device's latency: waits (bounded) for what is queued, such as a
+  /// fade, to be heard, then drops the rest. A sound card is never drained (snd_pcm_drain can
+  /// hang on one); a device that does not pace (null, file) is, so a capture file gets all.
+  public func stop() {
+    if configuration.paces {
+      let queued = min(device.delay(), configuration.bufferFrames)
+      usleep(UInt32(Double(queued) / Double(configuration.sampleRate) * 1_000_000))
+      device.drop()
+    } else {
+      device.drain()
+    }
+    device.close()
+  }
+
+  private func convert(_ source: UnsafePointer<Float>, count: Int) {
+    switch configuration.format {
+    case .float32:
+      for i in 0..<count {
+        let x = source[i]
+        bytes.storeBytes(of: (x.isFinite ? x : 0).bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
+      }
+    case .int32:
+      for i in 0..<count {
+        let x = Double(source[i].isFinite ? min(max(source[i], -1), 1) : 0)
+        let value = Int32(min(max((x * 2_147_483_647).rounded(), -2_147_483_648), 2_147_483_647))
+        bytes.storeBytes(of: value.littleEndian, toByteOffset: i &* 4, as: Int32.self)
+      }
+    case .int24Packed:
+      for i in 0..<count {
+        let x = Double(source[i].isFinite ? min(max(source[i], -1), 1) : 0)
+        let value = Int32((x * 8_388_607).rounded())
+        bytes.storeBytes(of: value.littleEndian, toByteOffset: i &* 3, as: Int32.self)
+      }
+    case .int16:
+      for i in 0..<count {
+        let x = Double(source[i].isFinite ? min(max(source[i], -1), 1) : 0)
+        let value = Int16((x * 32767).rounded())
+        bytes.storeBytes(of: value.littleEndian, toByteOffset: i &* 2, as: Int16.self)
+      }
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import ALSAOutput
+import BirdsongSynthesis
+import Foundation
+import Logging
+import Synchronization
+
+/// Plays an installation on a sound device, on the audio clock, unattended: it recovers from
+/// underruns and suspends, waits for a device that is missing or gone and carries on, on
+/// schedule, when it returns, and stops with a short fade.
+public final class LiveRunner: Sendable {
+  public struct Options: Sendable {
+    public var device: String
+    /// Seconds of audio to play; nil plays until stopped.
+    public var duration: Double?
+    public var seed: UInt64?
+    /// Seconds between attempts to open a missing device.
+    public var retryInterval: Double
+    /// Polled on every block: true ends the run with a fade (SIGINT, SIGTERM).
+    public var shouldStop: @Sendable () -> Bool
+    /// Polled on every block: true once per SIGHUP.
+    public var hangup: @Sendable () -> Bool
+
+    public init(
+      device: String, duration: Double? = nil, seed: UInt64? = nil, retryInterval: Double = 3,
+      shouldStop: @escaping @Sendable () -> Bool = { false }, hangup: @escaping @Sendable () -> Bool = { false }
+    ) {
+      self.device = device
+      self.duration = duration
+      self.seed = seed
+      self.retryInterval = retryInterval
+      self.shouldStop = shouldStop
+      self.hangup = hangup
+    }
+  }
+
+  public struct Summary: Sendable {
+    public var framesPlayed = 0
+    /// Frames the schedule moved on while no device was there.
+    public var framesSkipped = 0
+    public var underruns = 0
+    public var suspends = 0
+    public var reconnects = 0
+    public var songsPerBox: [(box: String, songs: Int)] = []
+  }
+
+  public static let stopFade = 0.02
+
+  public let config: InstallationConfig
+  public let options: Options
+  private let opener: PCMOpener
+  private let clock: any RunClock
+  private let logger: Logger
+  private let stopRequested = Atomic<Bool>(false)
+
+  public init(
+    config: InstallationConfig, options: Options, opener: @escaping PCMOpener = SystemPCM.open,
+    clock: any RunClock = SystemClock(), logger: Logger
+  ) {
+    self.config = config
+    self.options = options
+    self.opener = opener
+    self.clock = clock
+    self.logger = logger
+  }
+
+  /// Asks the run to fade out and end; safe from any thread (and a signal handler's flag).
+  public func requestStop() {
+    stopRequested.store(true, ordering: .relaxed)
+  }
+
+  private var isStopping: Bool { stopRequested.load(ordering: .relaxed) || options.shouldStop() }
+
+  public func run() throws -> Summary {
+    let engine = try InstallationEngine(config: config, seed: options.seed)
+    let mixer = engine.mixer
+    let rate = Double(config.sampleRate)
+    let total = options.duration.map { Int(($0 * rate).rounded()) }
+    if let total { mixer.scheduleFadeOut(endingBefore: total, over: Self.stopFade) }
+    let request = PCMRequest(
+      channels: config.channels, sampleRate: config.sampleRate, latency: config.latencyMilliseconds / 1000)
+    var summary = Summary()
+    var playback: ALSAPlayback?
+    var lostAt: Double?
+    var lastUnderrunLog = -Double.infinity
+    var unloggedUnderruns = 0
+    var nextHourlySummary = Int(rate * 3600)
+    var pacedFrom: (time: Double, frames: Int)?
+
+    let length = options.duration.map { "for \(Self.format(seconds: $0)) of audio" } ?? "until stopped"
+    logger.info(
+      "starting: \(config.boxes.count) bird boxes from \(config.file), seed \(options.seed ?? config.seed), device '\(options.device)', \(length)"
+    )
+    for box in config.boxes {
+      logger.info(
+        "box '\(box.name)': channel \(box.channel + 1), \(box.species.commonName), \(box.band), \(box.gainDB) dB")
+    }
+
+    func remaining() -> Int { total.map { $0 - mixer.time } ?? Int.max }
+
+    while !isStopping, remaining() > 0 {
+      if options.hangup() {
+        logger.warning(
+          "SIGHUP: reloading the config while playing is not supported yet, so the installation carries on with the config it started with; to apply changes, restart it (systemctl restart birdsong)"
+        )
+      }
+      if playback == nil {
+        do {
+          let device = try opener(options.device, request)
+          playback = ALSAPlayback(device: device)
+          logger.info("playing on \(device.configuration)")
+          if let since = lostAt {
+            // Keep the schedule on time: move it on by as long as the device was away.
+            summary.framesSkipped += Self.advance(mixer, by: Int((clock.now() - since) * rate), limit: remaining())
+            summary.reconnects += 1
+            logger.notice(
+              "the device is back after \(Self.format(seconds: clock.now() - since)); the schedule carries on")
+          }
+          lostAt = nil
+          pacedFrom = nil
+        } catch {
+          if lostAt == nil {
+            lostAt = clock.now()
+            logger.error("\(error); trying again every \(Int(options.retryInterval)) s")
+          }
+          wait(options.retryInterval)
+          continue
+        }
+      }
+      guard let output = playback else { continue }
+
+      let frames = min(Mixer.blockSize, remaining())
+      let block = mixer.nextBlock()
+      switch output.play(block.baseAddress!, frames: frames) {
+      case .played, .recoveredSuspend:
+        break
+      case .recoveredUnderrun:
+        unloggedUnderruns += 1
+        if clock.now() - lastUnderrunLog > 60 {
+          logger.warning("underrun: the device ran dry and was restarted (\(unloggedUnderruns) since the last report)")
+          lastUnderrunLog = clock.now()
+          unloggedUnderruns = 0
+        }
+      case .lost(let code):
+        logger.error(
+          "lost the sound device '\(options.device)' (\(ALSAError("snd_pcm_writei", code: code, device: options.device))); waiting for it to return"
+        )
+        summary.underruns += output.underruns
+        summary.suspends += output.suspends
+        summary.framesSkipped += frames  // the block that did not get out
+        output.device.close()
+        playback = nil
+        lostAt = clock.now()
+        continue
+      }
+      summary.framesPlayed += frames
+
+      // A device that does not pace itself (null, file) follows the wall clock instead,
+      // unless a duration asks for the audio as fast as it can go.
+      if total == nil, !output.configuration.paces {
+        let start = pacedFrom ?? (clock.now(), summary.framesPlayed)
+        pacedFrom = start
+        let ahead = Double(summary.framesPlayed - start.frames) / rate - (clock.now() - start.time)
+        if ahead > 0.02 { clock.sleep(ahead) }
+      }
+      if mixer.time >= nextHourlySummary {
+        nextHourlySummary += Int(rate * 3600)
+        logHourly(engine, output, summary)
+      }
+    }
+
+    if let output = playback {
+      if isStopping {
+        // Fade out from the next block (well within 50 ms), play the fade, then stop.
+        mixer.scheduleFadeOut(at: mixer.time, over: Self.stopFade)
+        while !mixer.safety.isSilent {
+          let block = mixer.nextBlock()
+          _ = output.play(block.baseAddress!, frames: Mixer.blockSize)
+          summary.framesPlayed += Mixer.blockSize
+        }
+      }
+      summary.underruns += output.underruns
+      summary.suspends += output.suspends
+      output.stop()
+    }
+    summary.songsPerBox = engine.songsPerBox
+    let songs = summary.songsPerBox.map { "\($0.box) \($0.songs)" }.joined(separator: ", ")
+    logger.info(
+      "stopped after \(Self.format(seconds: Double(mixer.time) / rate)) of audio: \(summary.underruns) underrun(s), \(summary.reconnects) reconnect(s); songs: \(songs)"
+    )
+    return summary
+  }
+
+  /// Renders and throws away about `frames` frames (whole blocks, at most `limit` frames'
+  /// worth): the schedule moves on without sound. Returns the frames it moved on.
+  static func advance(_ mixer: Mixer, by frames: Int, limit: Int) -> Int {
+    var moved = 0
+    while moved + Mixer.blockSize / 2 < frames, moved < limit {
+      _ = mixer.nextBlock()
+      moved += Mixer.blockSize
+    }
+    return min(moved, limit)
+  }
+
+  /// Sleeps in short slices, so that a stop request is not kept waiting.
+  private func wait(_ seconds: Double) {
+    let end = clock.now() + seconds
+    while !isStopping, clock.now() < end { clock.sleep(min(0.1, end - clock.now())) }
+  }
+
+  private func logHourly(_ engine: InstallationEngine, _ output: ALSAPlayback, _ summary: Summary) {
+    let songs = engine.songsPerBox.map { "\($0.box) \($0.songs)" }.joined(separator: ", ")
+    logger.info(
+      "hourly: songs \(songs); underruns \(summary.underruns + output.underruns), reconnects \(summary.reconnects)")
+  }
+
+  static func format(seconds: Double) -> String {
+    let whole = Int(seconds.rounded())
+    if whole < 60 { return String(format: "%.1f s", seconds) }
+    return whole >= 3600
+      ? "\(whole / 3600)h \(whole / 60 % 60)m \(whole % 60)s" : "\(whole / 60)m \(whole % 60)s"
+  }
+}

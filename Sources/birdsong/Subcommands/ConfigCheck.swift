@@ -1,0 +1,39 @@
+import ALSAOutput
+import ArgumentParser
+import Installation
+
+extension Birdsong {
+  struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Work with the config files.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Validate the installation config without playing anything.")
+
+      @Option(help: ArgumentHelp("The installation config.", valueName: "file"))
+      var config = InstallationConfig.defaultPath
+
+      func run() throws {
+        let installation: InstallationConfig
+        do {
+          installation = try InstallationConfig.load(path: config)
+        } catch {
+          throw fail("\(error)")
+        }
+        // A hardware device that is here can be asked how many outputs it has.
+        let name =
+          installation.device.hasPrefix("plug") ? String(installation.device.dropFirst(4)) : installation.device
+        let hardware = DeviceList.cards().flatMap(\.devices).first { $0.stableName == name }
+        if let maximum = hardware?.maxChannels, maximum < installation.channels {
+          throw fail(
+            "\(config): output.channels: the config uses \(installation.channels) channels but '\(installation.device)' "
+              + "has \(maximum); use channels 1 to \(maximum) or choose another device")
+        }
+        print(
+          "\(config): OK: \(installation.boxes.count) bird boxes on \(installation.channels) channels at "
+            + "\(installation.sampleRate) Hz, device '\(installation.device)'")
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import ALSAOutput
+import ArgumentParser
+import Foundation
+import Installation
+import Logging
+
+extension Birdsong {
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Play the installation on a sound card: every bird box on its own channel.",
+      discussion: """
+        Plays until stopped (Ctrl-C or SIGTERM fade out and exit), or for --duration of audio.
+        Devices that do not pace themselves (null, file:) play a --duration as fast as they
+        take it, and otherwise follow the wall clock. A device that is missing or unplugged is
+        retried every few seconds; the schedule carries on, on time, when it returns.
+
+        Examples:
+          birdsong run
+          birdsong run --device hw:CARD=UMC1820,DEV=0
+          birdsong run --device null --duration 8h
+          birdsong run --device "file:'/tmp/boxes.raw',raw" --duration 1m
+        """)
+
+    @Option(help: ArgumentHelp("The installation config.", valueName: "file"))
+    var config = InstallationConfig.defaultPath
+
+    @Option(help: ArgumentHelp("The ALSA device, instead of the config's (see 'birdsong devices').", valueName: "pcm"))
+    var device: String?
+
+    @Option(help: "Play this much audio, then stop: 30s, 10m, 8h. Default: until stopped.")
+    var duration: String?
+
+    @Option(help: "Seed for every random choice, instead of the config's.")
+    var seed: UInt64?
+
+    @Flag(help: "Wait for a missing device instead of stopping (for the service: the card may come later).")
+    var waitForDevice = false
+
+    @Option(help: "How much to log: debug (every song), info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func run() throws {
+      Interruption.install()
+      guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+        throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
+      }
+      let seconds = try parseDuration(duration)
+      let installation: InstallationConfig
+      do {
+        installation = try InstallationConfig.load(path: config)
+      } catch {
+        throw fail("\(error)")
+      }
+      let deviceName = device ?? installation.device
+      LoggingSystem.bootstrap(StreamLogHandler.standardError)  // one line each: journald keeps them
+      var logger = Logger(label: "birdsong")
+      logger.logLevel = level
+
+      if !waitForDevice {
+        // Say at once, and plainly, when there is nothing to play on.
+        do {
+          try SystemPCM(
+            name: deviceName,
+            request: PCMRequest(
+              channels: installation.channels, sampleRate: installation.sampleRate,
+              latency: installation.latencyMilliseconds / 1000)
+          ).close()
+        } catch {
+          let noCards = DeviceList.cards().isEmpty
+          throw fail(
+            "\(error)." + (noCards ? " This machine has no sound card." : "")
+              + " Ways out: 'birdsong devices' lists what there is; --device null (or \"file:'/tmp/out.raw',raw\") plays"
+              + " without a card; 'birdsong render --installation \(config) -o day.wav' writes a WAV file;"
+              + " --wait-for-device waits for the card to appear.")
+        }
+      }
+
+      let runner = LiveRunner(
+        config: installation,
+        options: LiveRunner.Options(
+          device: deviceName, duration: seconds, seed: seed, shouldStop: { Interruption.wasRequested },
+          hangup: { Interruption.takeHangup() }),
+        logger: logger)
+      do {
+        _ = try runner.run()
+      } catch {
+        throw fail("\(error)")
+      }
+    }
+  }
+}

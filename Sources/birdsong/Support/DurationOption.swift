@@ -1,0 +1,9 @@
+/// Reads a --duration value, or says in one line what is wrong with it.
+func parseDuration(_ text: String?) throws -> Double? {
+  guard let text else { return nil }
+  guard let seconds = DurationParser.seconds(text), seconds.isFinite else {
+    throw fail("--duration '\(text)' is not a duration; write for example 30s, 10m, 1h30m or 500ms")
+  }
+  guard seconds > 0 else { throw fail("--duration must be longer than zero, not '\(text)'") }
+  return seconds
+}

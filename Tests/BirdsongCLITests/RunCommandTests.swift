@@ -1,0 +1,97 @@
+import BirdsongAudio
+import Foundation
+import TestSupport
+import Testing
+
+/// `birdsong run` on real ALSA devices that need no sound card: null, and file: captures.
+@Suite struct RunCommandTests {
+  func rawFloats(_ path: String) throws -> [Float] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+  }
+
+  @Test func aCapturedRunIsTheOfflineRenderSampleForSample() throws {
+    let folder = temporaryFolder()
+    let raw = folder + "/boxes.raw"
+    let played = try birdsong(["run", "--device", "file:'\(raw)',raw", "--duration", "30s", "--seed", "4"])
+    #expect(played.status == 0, "\(played.stderr)")
+    #expect(played.stderr.contains("FLOAT_LE"))
+    let rendered = try birdsong([
+      "render", "--installation", "Config/installation.yaml", "--duration", "30s", "--seed", "4", "--format", "float",
+      "-o", folder + "/boxes.wav",
+    ])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    let live = try rawFloats(raw)
+    let offline = try WAVReader(path: folder + "/boxes.wav").readAll()
+    #expect(live.count == 30 * 48000 * 8)
+    #expect(live.count == offline.count)
+    #expect(offline.contains { $0 != 0 })
+    #expect(zip(live, offline).allSatisfy { $0 == $1 }, "the live capture differs from the offline render")
+  }
+
+  @Test func sigtermFadesOutAndExitsCleanly() throws {
+    let folder = temporaryFolder()
+    let config = folder + "/reel.yaml"
+    // A grasshopper warbler reels for seconds on end: it is singing when the signal comes.
+    try """
+    output:
+      channels: 1
+    boxes:
+      - name: Reel
+        channel: 1
+        species: grasshopper-warbler
+        density: 20
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let raw = folder + "/stop.raw"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: birdsongBinary)
+    process.arguments = ["run", "--config", config, "--device", "file:'\(raw)',raw", "--log-level", "warning"]
+    process.standardError = Pipe()
+    try process.run()
+    usleep(2_000_000)
+    process.terminate()  // SIGTERM
+    for _ in 0..<50 where process.isRunning { usleep(100_000) }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      Issue.record("birdsong run was still going 5 s after SIGTERM")
+    }
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+
+    let samples = try rawFloats(raw)
+    let seconds = Double(samples.count) / 48000
+    #expect(seconds > 1 && seconds < 3, "played \(seconds) s")
+    let last = try #require(samples.lastIndex { $0 != 0 })
+    // The sound was going when it stopped, and it ended in a fade (20 ms = 960 frames), not a cut.
+    let beforeFade = samples[(last - 3000)..<(last - 1000)].map(abs).max()!
+    let fadeTail = samples[(last - 200)...last].map(abs).max()!
+    #expect(beforeFade > 0.05)
+    #expect(fadeTail < beforeFade * 0.1)
+    #expect(samples.count - last < 48000 / 10, "silence went on for too long after the fade")
+  }
+
+  @Test func withoutASoundCardItSaysSoAndNamesTheWayOut() throws {
+    let result = try birdsong(["run", "--device", "hw:CARD=NoSuchCard,DEV=0"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("birdsong devices") && result.stderr.contains("--device null"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func devicesListsThePlaybackDevices() throws {
+    let result = try birdsong(["devices"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("null"))
+  }
+
+  @Test func configCheckAcceptsTheShippedConfigAndNamesMistakes() throws {
+    let good = try birdsong(["config", "check"])
+    #expect(good.status == 0 && good.stdout.contains("OK"))
+    let folder = temporaryFolder()
+    let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
+    try shipped.replacingOccurrences(of: "channel: 8", with: "channel: 7")
+      .write(toFile: folder + "/bad.yaml", atomically: true, encoding: .utf8)
+    let bad = try birdsong(["config", "check", "--config", folder + "/bad.yaml"])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("bad.yaml:") && bad.stderr.contains("channel 7 is already used by box 'Pines'"))
+  }
+}
