@@ -95,3 +95,47 @@ import Testing
     #expect(bad.stderr.contains("bad.yaml:") && bad.stderr.contains("channel 7 is already used by box 'Pines'"))
   }
 }
+
+@Suite struct ControlSocketTests {
+  @Test func staffCanControlARunningInstallationThroughItsSocket() throws {
+    let folder = temporaryFolder()
+    let socket = folder + "/control.sock"
+    let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
+    try (shipped + "\ncontrol_socket: \(socket)\n").write(toFile: folder + "/c.yaml", atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: birdsongBinary)
+    process.arguments = ["run", "--config", folder + "/c.yaml", "--device", "null", "--log-level", "warning"]
+    process.standardError = Pipe()
+    try process.run()
+    defer {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
+
+    var status = stat()
+    #expect(stat(socket, &status) == 0 && status.st_mode & 0o777 == 0o600, "the socket is not owner-only")
+    func ctl(_ words: String...) throws -> RunResult { try birdsong(["ctl", "--socket", socket] + words) }
+
+    #expect(try ctl("status").stdout.contains("playing on 'null'"))
+    #expect(try ctl("pause", "Gate").stdout.hasPrefix("ok"))
+    #expect(try ctl("status").stdout.contains("Gate paused"))
+    #expect(try ctl("resume").stdout.hasPrefix("ok"))
+    #expect(try ctl("quiet", "2").stdout.hasPrefix("ok: quiet for 2 s"))
+    #expect(try ctl("status").stdout.contains("Oak quiet"))
+    usleep(2_500_000)
+    #expect(try ctl("status").stdout.contains("Oak on"), "the quiet spell did not end by itself")
+    #expect(try ctl("sing", "Hedge").stdout.hasPrefix("ok"))
+    #expect(try ctl("sweep").stdout.hasPrefix("ok: sweeping 8 boxes"))
+    let bad = try ctl("fly", "away")
+    #expect(bad.status != 0 && bad.stdout.hasPrefix("error: unknown command 'fly'"))
+    #expect(try ctl("quiet", "soon").stdout.hasPrefix("error"))
+    // Garbage on the socket gets an error reply, and the installation keeps going.
+    #expect(try ctl("\u{1}\u{2}", "%%").stdout.hasPrefix("error"))
+    #expect(try ctl("status").stdout.contains("playing"))
+
+    process.terminate()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(!FileManager.default.fileExists(atPath: socket), "the socket was left behind")
+  }
+}

@@ -82,6 +82,11 @@ public final class Mixer {
     return inputs.count - 1
   }
 
+  /// Changes an input's generator between blocks (to make a bird sing now, say).
+  public func updateGenerator(ofInput index: Int, _ body: (inout any AudioGenerator) -> Void) {
+    body(&inputs[index].generator)
+  }
+
   /// Sets an input's gain (linear); the change glides, so it never clicks.
   public func setGain(_ gain: Float, forInput index: Int) {
     inputs[index].gain = gain

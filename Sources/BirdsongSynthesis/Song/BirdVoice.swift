@@ -34,6 +34,14 @@ public struct BirdVoice: AudioGenerator {
     nextSong = Int(random.uniform(firstSongWithin) * composer.sampleRate)
   }
 
+  /// True while a song is under way.
+  public var isSinging: Bool { !voice.isIdle || nextSong < time }
+
+  /// Starts a song at the next block, unless one is under way.
+  public mutating func singNow() {
+    if voice.isIdle { nextSong = time }
+  }
+
   @discardableResult
   public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
     let end = time + frames

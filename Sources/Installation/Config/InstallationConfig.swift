@@ -23,6 +23,8 @@ public struct InstallationConfig: Sendable {
   public var device: String
   public var latencyMilliseconds: Double
   public var outputCapDBFS: Double
+  /// Where `birdsong run` listens for control commands (owner-only); empty for none.
+  public var controlSocket: String
   public var boxes: [Box]
 
   public static let defaultPath = "Config/installation.yaml"
@@ -44,7 +46,8 @@ public struct InstallationConfig: Sendable {
 
   public static func parse(_ text: String, file: String) throws(ConfigError) -> InstallationConfig {
     let root = try ConfigNode.parse(text, file: file)
-    let top = try root.mapping(allowed: ["seed", "sample_rate", "output", "schedule", "boxes"])
+    let top = try root.mapping(allowed: ["seed", "sample_rate", "output", "schedule", "control_socket", "boxes"])
+    let controlSocket = try top["control_socket"]?.string() ?? "/tmp/birdsong.sock"
     let sampleRate = try top["sample_rate"]?.integer(in: 8000...192_000) ?? 48000
     let seed = UInt64(try top["seed"]?.integer(in: 0...Int.max) ?? 1)
 
@@ -125,6 +128,7 @@ public struct InstallationConfig: Sendable {
     }
     return InstallationConfig(
       file: file, seed: seed, sampleRate: sampleRate, channels: channels ?? needed, device: device,
-      latencyMilliseconds: latency, outputCapDBFS: cap, boxes: boxes)
+      latencyMilliseconds: latency, outputCapDBFS: cap, controlSocket: controlSocket == "none" ? "" : controlSocket,
+      boxes: boxes)
   }
 }

@@ -97,7 +97,32 @@ public final class LiveRunner: Sendable {
 
     func remaining() -> Int { total.map { $0 - mixer.time } ?? Int.max }
 
+    let control = BoxControl(config: config)
+    var server: ControlServer?
+    if !config.controlSocket.isEmpty {
+      do {
+        server = try ControlServer(path: config.controlSocket)
+        logger.info("listening for control commands on \(config.controlSocket) ('birdsong ctl help')")
+      } catch {
+        logger.warning("no control socket: \(error)")
+      }
+    }
+    func status() -> String {
+      let where_ = playback.map { "playing on '\($0.configuration.device)'" } ?? "waiting for '\(options.device)'"
+      let boxes = engine.songsPerBox.enumerated().map { index, box in
+        "\(box.box) \(control.state(ofBox: index, now: clock.now())) (\(box.songs) songs)"
+      }
+      return "\(where_), \(Self.format(seconds: Double(mixer.time) / rate)) of audio; " + boxes.joined(separator: ", ")
+    }
+
     while !isStopping, remaining() > 0 {
+      let now = clock.now()
+      server?.poll(now: now) { line in
+        let reply = control.handle(line, now: now, status: status)
+        logger.info("control: \(line) -> \(reply)")
+        return reply
+      }
+      control.apply(to: mixer, now: now)
       if options.hangup() {
         logger.warning(
           "SIGHUP: reloading the config while playing is not supported yet, so the installation carries on with the config it started with; to apply changes, restart it (systemctl restart birdsong)"
