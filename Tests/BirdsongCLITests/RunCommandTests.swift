@@ -101,7 +101,8 @@ import Testing
     let folder = temporaryFolder()
     let socket = folder + "/control.sock"
     let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
-    try (shipped + "\ncontrol_socket: \(socket)\n").write(toFile: folder + "/c.yaml", atomically: true, encoding: .utf8)
+    try shipped.replacingOccurrences(of: "control_socket: /tmp/birdsong.sock", with: "control_socket: \(socket)")
+      .write(toFile: folder + "/c.yaml", atomically: true, encoding: .utf8)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: birdsongBinary)
     process.arguments = ["run", "--config", folder + "/c.yaml", "--device", "null", "--log-level", "warning"]
@@ -137,5 +138,20 @@ import Testing
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
     #expect(!FileManager.default.fileExists(atPath: socket), "the socket was left behind")
+  }
+}
+
+@Suite struct IdentifyTests {
+  @Test func eachBoxSoundsOnItsOwnChannelOnly() throws {
+    let raw = temporaryFolder() + "/identify.raw"
+    let result = try birdsong(["identify", "--device", "file:'\(raw)',raw", "--box", "Holly"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("box 'Holly': channel 4"))
+    let data = try Data(contentsOf: URL(fileURLWithPath: raw))
+    let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    let peaks = (0..<8).map { channel in stride(from: channel, to: samples.count, by: 8).map { abs(samples[$0]) }.max()!
+    }
+    #expect(peaks[3] > 0.1)
+    #expect(peaks.enumerated().allSatisfy { $0.offset == 3 || $0.element == 0 })
   }
 }

@@ -73,6 +73,19 @@ import Testing
     #expect(found.field == "boxes[2].band" && found.message.contains("does not fit"))
   }
 
+  @Test func readsOpeningHoursIncludingOnesPastMidnight() throws {
+    let day = try InstallationConfig.parse(
+      Self.valid.replacingOccurrences(of: "boxes:", with: "schedule:\n  hours: 09:00-17:30\nboxes:"), file: "t.yaml")
+    #expect(day.isOpen(atMinute: 9 * 60) && day.isOpen(atMinute: 17 * 60 + 29))
+    #expect(!day.isOpen(atMinute: 17 * 60 + 30) && !day.isOpen(atMinute: 3 * 60))
+    let night = try InstallationConfig.parse(
+      Self.valid.replacingOccurrences(of: "boxes:", with: "schedule:\n  hours: 22:00-06:00\nboxes:"), file: "t.yaml")
+    #expect(night.isOpen(atMinute: 23 * 60) && night.isOpen(atMinute: 60) && !night.isOpen(atMinute: 12 * 60))
+    let found = try #require(
+      error(Self.valid.replacingOccurrences(of: "boxes:", with: "schedule:\n  hours: 9am-5pm\nboxes:")))
+    #expect(found.field == "schedule.hours" && found.message.contains("09:00-17:30"))
+  }
+
   @Test func reportsBrokenYAMLWithALine() throws {
     let found = try #require(error("boxes:\n  - name: [unclosed\n    channel: 1\n"))
     #expect(found.line != nil && found.message.contains("not valid YAML"))

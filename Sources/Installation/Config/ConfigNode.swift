@@ -20,6 +20,11 @@ struct ConfigNode {
       return ConfigNode(node: node, file: file, field: "")
     } catch let error as ConfigError {
       throw error
+    } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+      throw ConfigError(
+        file: file, line: context.mark.line, field: "",
+        message: "\(keys) appears twice in one mapping; keep one of them")
     } catch let error as YamlError {
       throw ConfigError(
         file: file, line: Self.line(of: error), field: "",
@@ -95,14 +100,15 @@ struct ConfigNode {
 
   private static func line(of error: YamlError) -> Int? {
     switch error {
-    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): mark.line
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
     default: nil
     }
   }
 
   private static func summary(of error: YamlError) -> String {
     switch error {
-    case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _):
+    case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+      .composer(let context, let problem, _, _):
       [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
     default: "\(error)"
     }

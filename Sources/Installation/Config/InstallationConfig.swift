@@ -25,7 +25,17 @@ public struct InstallationConfig: Sendable {
   public var outputCapDBFS: Double
   /// Where `birdsong run` listens for control commands (owner-only); empty for none.
   public var controlSocket: String
+  /// Opening hours (minutes after local midnight, start and end) when the boxes sing live;
+  /// nil for all day. A range past midnight (22:00-06:00) wraps.
+  public var openingHours: (start: Int, end: Int)?
   public var boxes: [Box]
+
+  /// Whether the boxes sing at `minute` after local midnight.
+  public func isOpen(atMinute minute: Int) -> Bool {
+    guard let hours = openingHours else { return true }
+    return hours.start <= hours.end
+      ? minute >= hours.start && minute < hours.end : minute >= hours.start || minute < hours.end
+  }
 
   public static let defaultPath = "Config/installation.yaml"
 
@@ -62,8 +72,12 @@ public struct InstallationConfig: Sendable {
       channels = try output["channels"]?.integer(in: 1...64)
     }
     var density = 1.0
-    if let schedule = try top["schedule"]?.mapping(allowed: ["density"]) {
+    var openingHours: (Int, Int)?
+    if let schedule = try top["schedule"]?.mapping(allowed: ["density", "hours"]) {
       density = try schedule["density"]?.double(in: 0...20) ?? density
+      if let hours = schedule["hours"] {
+        openingHours = try parseHours(hours)
+      }
     }
 
     guard let boxesNode = top["boxes"] else {
@@ -129,6 +143,23 @@ public struct InstallationConfig: Sendable {
     return InstallationConfig(
       file: file, seed: seed, sampleRate: sampleRate, channels: channels ?? needed, device: device,
       latencyMilliseconds: latency, outputCapDBFS: cap, controlSocket: controlSocket == "none" ? "" : controlSocket,
-      boxes: boxes)
+      openingHours: openingHours, boxes: boxes)
+  }
+
+  /// Reads "09:00-17:30" (local time) as minutes after midnight.
+  private static func parseHours(_ node: ConfigNode) throws(ConfigError) -> (Int, Int) {
+    let text = try node.string()
+    let minutes = text.split(separator: "-").map { part -> Int? in
+      let clock = part.trimmingCharacters(in: .whitespaces).split(separator: ":")
+      guard clock.count == 2, let h = Int(clock[0]), let m = Int(clock[1]), (0...24).contains(h), (0..<60).contains(m),
+        h * 60 + m <= 1440
+      else { return nil }
+      return h * 60 + m
+    }
+    guard minutes.count == 2, let start = minutes[0], let end = minutes[1], start != end else {
+      throw node.error(
+        "'\(text)' is not a range of hours; write opening and closing times like 09:00-17:30 (24-hour clock)")
+    }
+    return (start, end)
   }
 }

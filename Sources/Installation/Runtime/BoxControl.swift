@@ -18,6 +18,8 @@ public final class BoxControl {
   private var sweep: [Int] = []
   private var sweepStarted = false
   private var sweepGapUntil = 0
+  /// Outside opening hours: every box silent, whatever else was asked.
+  public var closed = false
 
   public init(config: InstallationConfig) {
     self.config = config
@@ -90,7 +92,9 @@ public final class BoxControl {
     let quiet = quietUntil > now
     for (index, box) in config.boxes.enumerated() {
       let audible: Bool
-      if !sweep.isEmpty {
+      if closed {
+        audible = false
+      } else if !sweep.isEmpty {
         audible = index == current
       } else {
         audible = !quiet && !paused.contains(index)
@@ -101,6 +105,7 @@ public final class BoxControl {
 
   /// A box's state for `status`.
   public func state(ofBox index: Int, now: Double) -> String {
+    if closed { return "closed" }
     if !sweep.isEmpty { return sweep.first == index ? "sweep" : "quiet" }
     if quietUntil > now { return "quiet" }
     return paused.contains(index) ? "paused" : "on"

@@ -122,6 +122,11 @@ public final class LiveRunner: Sendable {
         logger.info("control: \(line) -> \(reply)")
         return reply
       }
+      let open = config.isOpen(atMinute: Self.localMinute())
+      if open == control.closed {
+        control.closed = !open
+        logger.notice("\(open ? "opening hours begin: the birds sing" : "outside opening hours: the birds are quiet")")
+      }
       control.apply(to: mixer, now: now)
       if options.hangup() {
         logger.warning(
@@ -236,6 +241,14 @@ public final class LiveRunner: Sendable {
     let songs = engine.songsPerBox.map { "\($0.box) \($0.songs)" }.joined(separator: ", ")
     logger.info(
       "hourly: songs \(songs); underruns \(summary.underruns + output.underruns), reconnects \(summary.reconnects)")
+  }
+
+  /// Minutes after local midnight, now.
+  static func localMinute() -> Int {
+    var now = time(nil)
+    var parts = tm()
+    localtime_r(&now, &parts)
+    return Int(parts.tm_hour) * 60 + Int(parts.tm_min)
   }
 
   static func format(seconds: Double) -> String {

@@ -1,0 +1,66 @@
+import ALSAOutput
+import BirdsongSynthesis
+import Foundation
+
+/// Plays each bird box in turn so an installer can check the wiring: as many short pips as
+/// the box's channel number, in its band, then one song of its bird.
+public enum BoxIdentifier {
+  /// Plays `boxes` one after another on `device`, calling `announce` before each.
+  public static func run(
+    config: InstallationConfig, boxes: [InstallationConfig.Box], device: any PCMDevice,
+    announce: (InstallationConfig.Box) -> Void, shouldStop: () -> Bool
+  ) throws {
+    let rate = Double(config.sampleRate)
+    let playback = ALSAPlayback(device: device)
+    defer { playback.stop() }
+    for box in boxes where !shouldStop() {
+      announce(box)
+      let mixer = Mixer(channels: config.channels, sampleRate: rate, capDBFS: config.outputCapDBFS)
+      mixer.add(try Pips(count: box.channel + 1, band: box.band, sampleRate: rate), channel: box.channel)
+      let composer = try SongComposer(species: box.species, band: box.band, sampleRate: rate)
+      let pipsLength = Double(box.channel + 1) * Pips.period + 0.5
+      mixer.add(
+        BirdVoice(composer: composer, seed: 1, firstSongWithin: pipsLength...pipsLength), channel: box.channel,
+        gainDB: box.gainDB)
+      let total = Int((pipsLength + 6) * rate)
+      mixer.scheduleFadeOut(endingBefore: total, over: 0.05)
+      var played = 0
+      while played < total, !shouldStop() {
+        let block = mixer.nextBlock()
+        if case .lost(let code) = playback.play(block.baseAddress!, frames: Mixer.blockSize) {
+          throw ALSAError("snd_pcm_writei", code: code, device: device.configuration.device)
+        }
+        played += Mixer.blockSize
+      }
+    }
+  }
+
+  /// Short warble pips at the centre of a band, one for each channel number.
+  struct Pips: AudioGenerator {
+    static let period = 0.35
+    var pips: [Stimulus]
+    var time = 0
+    let periodFrames: Int
+
+    init(count: Int, band: FrequencyBand, sampleRate: Double) throws {
+      let pip = try Stimulus(
+        .warble, frequency: band.center, levelDBFS: -12, duration: 0.15, ramp: 0.01, sampleRate: sampleRate)
+      pips = Array(repeating: pip, count: count)
+      periodFrames = Int(Self.period * sampleRate)
+    }
+
+    mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
+      var sounded = false
+      for index in pips.indices {
+        let start = index * periodFrames
+        let from = max(start, time)
+        let to = time + frames
+        if from < to, !pips[index].isFinished {
+          sounded = pips[index].render(adding: buffer + (from - time), frames: to - from) || sounded
+        }
+      }
+      time += frames
+      return sounded
+    }
+  }
+}
