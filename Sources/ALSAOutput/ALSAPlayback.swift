@@ -33,18 +33,23 @@ public final class ALSAPlayback {
     bytes.deallocate()
   }
 
-  /// Plays `frames` interleaved frames. Blocks while a pacing device's buffer is full.
+  /// Plays `frames` interleaved frames, finite and within [-1, 1] (what a `Mixer` gives).
+  /// Blocks while a pacing device's buffer is full.
   public func play(_ samples: UnsafePointer<Float>, frames: Int) -> Outcome {
     var outcome = Outcome.played
     var done = 0
     let channels = configuration.channels
+    // Float devices take the samples as they are (little-endian hosts; the mixer's safety
+    // stage has already made every sample finite and within the cap).
+    let direct = configuration.format == .float32 && Int(littleEndian: 1) == 1
     while done < frames {
-      let count = min(frames - done, capacityFrames)
-      convert(samples + done * channels, count: count * channels)
+      let count = direct ? frames - done : min(frames - done, capacityFrames)
+      let source = direct ? UnsafeRawPointer(samples + done * channels) : UnsafeRawPointer(bytes)
+      if !direct { convert(samples + done * channels, count: count * channels) }
       var offset = 0
       while offset < count {
         let frameBytes = channels * configuration.format.bytesPerSample
-        let result = device.write(bytes + offset * frameBytes, frames: count - offset)
+        let result = device.write(source + offset * frameBytes, frames: count - offset)
         if result >= 0 {
           offset += result
           continue
@@ -98,8 +103,7 @@ public final class ALSAPlayback {
     switch configuration.format {
     case .float32:
       for i in 0..<count {
-        let x = source[i]
-        bytes.storeBytes(of: (x.isFinite ? x : 0).bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
+        bytes.storeBytes(of: source[i].bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
       }
     case .int32:
       for i in 0..<count {
