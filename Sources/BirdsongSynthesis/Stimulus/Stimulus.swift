@@ -31,6 +31,10 @@ public struct Stimulus: AudioGenerator, Sendable {
   private let increments: [Double]
   private var phases: [Double]
   private var warblePhase = 0.0
+  /// Noise phasors, eight components a vector, and their per-sample turns (cos, sin pairs).
+  private var noiseCos: [SIMD8<Double>] = []
+  private var noiseSin: [SIMD8<Double>] = []
+  private var noiseTurn: [SIMD8<Double>] = []
   private let warbleIncrement: Double
 
   /// - Parameters:
@@ -68,6 +72,18 @@ public struct Stimulus: AudioGenerator, Sendable {
       increments = (0..<Self.noiseComponents).map { _ in random.uniform(band.low...band.high) / sampleRate }
       phases = increments.map { _ in random.unit() }
       amplitude = Float(peak * (1 / Double(Self.noiseComponents)).squareRoot())
+      noiseCos = Array(repeating: .zero, count: Self.noiseComponents / 8)
+      noiseSin = noiseCos
+      for group in 0..<Self.noiseComponents / 8 {
+        var turnCos = SIMD8<Double>.zero
+        var turnSin = SIMD8<Double>.zero
+        for lane in 0..<8 {
+          let angle: Double = 2 * Double.pi * increments[group * 8 + lane]
+          turnCos[lane] = cos(angle)
+          turnSin[lane] = sin(angle)
+        }
+        noiseTurn += [turnCos, turnSin]
+      }
     } else {
       increments = [frequency / sampleRate]
       phases = [0]
@@ -93,6 +109,11 @@ public struct Stimulus: AudioGenerator, Sendable {
     let count = min(frames, length - time)
     guard count > 0 else { return false }
     let inverseRamp = 0.25 / Double(max(rampFrames, 1))
+    if kind == .noise {
+      renderNoise(buffer, count: count, inverseRamp: inverseRamp)
+      time += count
+      return true
+    }
     SineTable.values.withUnsafeBufferPointer { table in
       let table = table.baseAddress!
       var i = 0
@@ -119,6 +140,48 @@ public struct Stimulus: AudioGenerator, Sendable {
     }
     time += count
     return true
+  }
+
+  /// Noise: the 64 components as eight vectors of eight phasors, each rotated one step a
+  /// sample (a few multiplies, no lookups), restarted from the exact phases on every call so
+  /// that nothing drifts; then the ramps.
+  private mutating func renderNoise(_ buffer: UnsafeMutablePointer<Float>, count: Int, inverseRamp: Double) {
+    let groups = phases.count / 8
+    for g in 0..<groups {
+      for lane in 0..<8 {
+        noiseCos[g][lane] = cos(2 * Double.pi * phases[g * 8 + lane])
+        noiseSin[g][lane] = sin(2 * Double.pi * phases[g * 8 + lane])
+      }
+    }
+    let (start, length, rampFrames, amplitude) = (time, length, rampFrames, amplitude)
+    SineTable.values.withUnsafeBufferPointer { table in
+      noiseCos.withUnsafeMutableBufferPointer { cosines in
+        noiseSin.withUnsafeMutableBufferPointer { sines in
+          noiseTurn.withUnsafeBufferPointer { turn in
+            for i in 0..<count {
+              var total = SIMD8<Double>.zero
+              for g in 0..<groups {
+                let (c, s) = (cosines[g], sines[g])
+                total += s
+                cosines[g] = c * turn[2 * g] - s * turn[2 * g + 1]
+                sines[g] = s * turn[2 * g] + c * turn[2 * g + 1]
+              }
+              let position = start + i
+              var gain = amplitude
+              if position < rampFrames {
+                let s = SineTable.sine(Double(position) * inverseRamp, table.baseAddress!)
+                gain *= s * s
+              } else if position >= length - rampFrames {
+                let s = SineTable.sine(Double(length - position) * inverseRamp, table.baseAddress!)
+                gain *= s * s
+              }
+              buffer[i] += gain * Float(total.sum())
+            }
+          }
+        }
+      }
+    }
+    for k in phases.indices { phases[k] = wrapPhase(phases[k] + Double(count) * increments[k]) }
   }
 
   /// A steady sine by rotating eight phasors at once (exact at every call's start, so there
@@ -160,12 +223,7 @@ public struct Stimulus: AudioGenerator, Sendable {
       warblePhase = wrapPhase(warblePhase + warbleIncrement)
       return sample
     case .noise:
-      var sum: Float = 0
-      for k in 0..<phases.count {
-        sum += SineTable.sine(phases[k], table)
-        phases[k] = wrapPhase(phases[k] + increments[k])
-      }
-      return sum
+      preconditionFailure("noise renders in renderNoise")
     }
   }
 }
