@@ -18,15 +18,16 @@ public struct ALSAError: Error, Equatable, CustomStringConvertible {
   /// Another program has the device.
   public var isBusy: Bool { code == -EBUSY }
 
-  public var description: String {
+  /// What happened, without advice.
+  public var summary: String {
     let reason = String(cString: snd_strerror(code))
-    if isBusy {
-      return "the sound device '\(device)' is busy: another program is using it (\(reason))"
-    }
-    if isDeviceMissing {
-      return "the sound device '\(device)' is not there (\(reason)); 'birdsong devices' lists the devices"
-    }
+    if isBusy { return "the sound device '\(device)' is busy: another program is using it (\(reason))" }
+    if isDeviceMissing { return "the sound device '\(device)' is not there (\(reason))" }
     return "sound device '\(device)': \(call) failed: \(reason)"
+  }
+
+  public var description: String {
+    isDeviceMissing ? summary + "; 'birdsong devices' lists the devices" : summary
   }
 }
 

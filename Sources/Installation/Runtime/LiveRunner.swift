@@ -86,6 +86,8 @@ public final class LiveRunner: Sendable {
     var nextHourlySummary = Int(rate * 3600)
     var pacedFrom: (time: Double, frames: Int)?
     var lastHousekeeping = -Double.infinity
+    var songsLogged = Array(repeating: 0, count: config.boxes.count)
+    let debugSongs = logger.logLevel <= .debug
 
     let length = options.duration.map { "for \(Self.format(seconds: $0)) of audio" } ?? "until stopped"
     logger.info(
@@ -190,6 +192,14 @@ public final class LiveRunner: Sendable {
         continue
       }
       summary.framesPlayed += frames
+      if debugSongs {
+        let counts = engine.songsPerBox
+        for (index, box) in counts.enumerated() where box.songs > songsLogged[index] {
+          logger.debug(
+            "box '\(box.box)' sings (song \(box.songs)) at \(Self.format(seconds: Double(mixer.time) / rate))")
+        }
+        songsLogged = counts.map(\.songs)
+      }
 
       // A device that does not pace itself (null, file) follows the wall clock instead,
       // unless a duration asks for the audio as fast as it can go.

@@ -57,18 +57,20 @@ extension Birdsong {
       logger.logLevel = level
 
       if !waitForDevice {
-        // Say at once, and plainly, when there is nothing to play on.
+        // Say at once, and plainly, when waiting would not help: no sound card at all, or a
+        // device that cannot do what the config asks. A card that is busy or unplugged is
+        // waited for, like the service does.
         do {
-          try SystemPCM(
-            name: deviceName,
-            request: PCMRequest(
-              channels: installation.channels, sampleRate: installation.sampleRate,
-              latency: installation.latencyMilliseconds / 1000)
-          ).close()
+          let request = PCMRequest(
+            channels: installation.channels, sampleRate: installation.sampleRate,
+            latency: installation.latencyMilliseconds / 1000)
+          try SystemPCM(name: deviceName, request: request).close()
+        } catch let error as ALSAError where !DeviceList.cards().isEmpty && (error.isBusy || error.isDeviceMissing) {
+          // the runner retries, with one log line
         } catch {
           let noCards = DeviceList.cards().isEmpty
           throw fail(
-            "\(error)." + (noCards ? " This machine has no sound card." : "")
+            "\((error as? ALSAError)?.summary ?? "\(error)")." + (noCards ? " This machine has no sound card." : "")
               + " Ways out: 'birdsong devices' lists what there is; --device null (or \"file:'/tmp/out.raw',raw\") plays"
               + " without a card; 'birdsong render --installation \(config) -o day.wav' writes a WAV file;"
               + " --wait-for-device waits for the card to appear.")
