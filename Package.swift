@@ -32,11 +32,13 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The hearing self-check: the procedure as a pure state machine, scoring, simulation.
+    .target(name: "HearingCheck", dependencies: ["BirdsongSynthesis"]),
     // The command line: argument parsing and dispatch only.
     .executableTarget(
       name: "birdsong",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation",
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -45,6 +47,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
+    .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
     .testTarget(name: "InstallationTests", dependencies: ["Installation", "TestSupport"]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]

@@ -9,6 +9,8 @@ struct Birdsong: ParsableCommand {
       Renders realistic birdsong and test tones confined to frequency bands, for bird boxes that
       show visitors which birds (and so which frequencies) they can still hear.
       """,
-    subcommands: [Run.self, Render.self, SpeciesList.self, Devices.self, Identify.self, Ctl.self, Config.self]
+    subcommands: [
+      Run.self, Render.self, SpeciesList.self, Devices.self, Identify.self, Ctl.self, Check.self, Config.self,
+    ]
   )
 }

@@ -1,0 +1,129 @@
+import BirdsongSynthesis
+import Foundation
+
+/// The self-check as a pure state machine: it says what to play next, is told what the
+/// visitor did, and in the end gives each ear's thresholds. No clock, no sound, no screen:
+/// the kiosk drives it live and `check simulate` drives it with simulated listeners.
+public struct CheckProcedure: Sendable {
+  public struct Settings: Sendable {
+    /// In test order; a repeat of the first frequency at the end is the retest.
+    public var frequencies: [Double] = [1000, 2000, 4000, 6000, 8000, 500, 1000]
+    public var ears: [Ear] = [.right, .left]
+    public var maxPresentations = 10
+    public var minPresentations = 3
+    /// Stop a frequency once the posterior is this narrow (dB).
+    public var targetSD = 3.5
+    /// Share of trials that are silent catch trials.
+    public var catchTrialRate = 0.1
+    public var floor = -10.0
+    public var ceiling = 80.0
+
+    public init() {}
+  }
+
+  /// What to do next.
+  public enum Step: Sendable, Equatable {
+    /// Play a tone (or, for a catch trial, nothing) after a silent pause.
+    case present(Trial)
+    case finished
+  }
+
+  public struct Trial: Sendable, Equatable {
+    public var point: TestPoint
+    /// nil for a catch trial: nothing is played.
+    public var level: Double?
+    /// Silence before the tone, seconds (random, so the visitor cannot guess the moment).
+    public var pause: Double
+  }
+
+  /// What the visitor did during a trial.
+  public enum Response: Sendable {
+    case heard
+    case notHeard
+    /// Pressed in the silent pause before the tone: counted as a false press, trial repeated.
+    case pressedTooEarly
+  }
+
+  public struct Outcome: Sendable {
+    public var point: TestPoint
+    /// nil when not measured (too many presentations without settling).
+    public var threshold: Double?
+    public var presentations: Int
+  }
+
+  public let settings: Settings
+  public private(set) var outcomes: [Outcome] = []
+  public private(set) var falsePresses = 0
+  public private(set) var catchTrials = 0
+  public private(set) var trials = 0
+  private var points: [TestPoint]
+  private var estimator: ThresholdEstimator?
+  private var current: Trial?
+  private var random: SeededGenerator
+
+  public init(settings: Settings = Settings(), seed: UInt64) {
+    self.settings = settings
+    random = SeededGenerator(seed: seed)
+    var points: [TestPoint] = []
+    for ear in settings.ears {
+      var seen: Set<Double> = []
+      for frequency in settings.frequencies {
+        points.append(TestPoint(ear: ear, frequency: frequency, isRetest: seen.contains(frequency)))
+        seen.insert(frequency)
+      }
+    }
+    self.points = points
+  }
+
+  public var progress: (done: Int, total: Int) {
+    (outcomes.count, outcomes.count + points.count)
+  }
+
+  /// What to play next; the same trial again until `record` is called.
+  public mutating func next() -> Step {
+    if let current { return .present(current) }
+    guard let point = points.first else { return .finished }
+    if estimator == nil {
+      let prior = prior(for: point)
+      estimator = ThresholdEstimator(
+        priorMean: prior.mean, priorSD: prior.sd, floor: settings.floor, ceiling: settings.ceiling)
+    }
+    let pause = random.uniform(1.0...1.9)
+    let isCatch = estimator!.presentations > 0 && random.unit() < settings.catchTrialRate
+    current = Trial(point: point, level: isCatch ? nil : estimator!.nextLevel, pause: pause)
+    return .present(current!)
+  }
+
+  public mutating func record(_ response: Response) {
+    guard let trial = current else { return }
+    current = nil
+    trials += 1
+    if response == .pressedTooEarly {
+      falsePresses += 1
+      return
+    }
+    guard let level = trial.level else {
+      catchTrials += 1
+      if response == .heard { falsePresses += 1 }
+      return
+    }
+    estimator!.record(level: level, heard: response == .heard)
+    let (mean, sd) = estimator!.estimate
+    let done = estimator!.presentations
+    if (done >= settings.minPresentations && sd <= settings.targetSD) || done >= settings.maxPresentations {
+      let settled = sd <= settings.targetSD + 1.5
+      outcomes.append(Outcome(point: trial.point, threshold: settled ? mean : nil, presentations: done))
+      points.removeFirst()
+      estimator = nil
+    }
+  }
+
+  /// The first frequency of an ear starts from a wide prior; later ones from the nearest
+  /// frequency already measured in that ear.
+  private func prior(for point: TestPoint) -> (mean: Double, sd: Double) {
+    let measured = outcomes.filter { $0.point.ear == point.ear && $0.threshold != nil }
+    let distance = { (outcome: Outcome) in abs(log(outcome.point.frequency / point.frequency)) }
+    guard let nearest = measured.min(by: { distance($0) < distance($1) }) else { return (20, 20) }
+    return (nearest.threshold!, 12)
+  }
+}

@@ -1,0 +1,66 @@
+import BirdsongSynthesis
+import Foundation
+
+/// Runs the real procedure against simulated listeners many times and sums up how it does.
+public struct CheckSimulation: Sendable {
+  public struct Report: Sendable {
+    public var runs = 0
+    /// Estimate minus truth, per frequency (the retest counts with its frequency).
+    public var errors: [Double: [Double]] = [:]
+    public var notMeasured = 0
+    public var measured = 0
+    public var durations: [Double] = []
+    public var presentations: [Int] = []
+    public var truePositives = 0, falseNegatives = 0, trueNegatives = 0, falsePositives = 0
+
+    public var withinFiveDB: Double {
+      let all = errors.values.joined()
+      return Double(all.filter { abs($0) <= 5 }.count) / Double(max(all.count, 1))
+    }
+    public var sensitivity: Double { Double(truePositives) / Double(max(truePositives + falseNegatives, 1)) }
+    public var specificity: Double { Double(trueNegatives) / Double(max(trueNegatives + falsePositives, 1)) }
+  }
+
+  /// Seconds one presentation takes: the pause, the 1 s tone, a 1 s response window.
+  public static func seconds(of trial: CheckProcedure.Trial) -> Double { trial.pause + 2 }
+
+  public static func run(
+    listeners: Int, seed: UInt64, settings: CheckProcedure.Settings = .init(),
+    makeListener: (inout SeededGenerator) -> SimulatedListener
+  ) -> Report {
+    var random = SeededGenerator(seed: seed)
+    var report = Report()
+    for run in 0..<listeners {
+      let listener = makeListener(&random)
+      var procedure = CheckProcedure(settings: settings, seed: seed &+ UInt64(run))
+      var seconds = 0.0
+      while case .present(let trial) = procedure.next() {
+        seconds += Self.seconds(of: trial)
+        procedure.record(listener.respond(to: trial, random: &random))
+      }
+      report.runs += 1
+      report.durations.append(seconds)
+      report.presentations.append(procedure.trials)
+      for outcome in procedure.outcomes {
+        if let threshold = outcome.threshold {
+          report.measured += 1
+          report.errors[outcome.point.frequency, default: []].append(threshold - listener.threshold(outcome.point))
+        } else {
+          report.notMeasured += 1
+        }
+      }
+      let estimate = { (ear: Ear, frequency: Double) in
+        procedure.outcomes.first { $0.point.ear == ear && $0.point.frequency == frequency && !$0.point.isRetest }?
+          .threshold
+      }
+      let truth = Screening.refers(trueThresholds: { ear, frequency in listener.thresholds[ear]?[frequency] })
+      switch (truth, Screening.refers(estimates: estimate)) {
+      case (true, true): report.truePositives += 1
+      case (true, false): report.falseNegatives += 1
+      case (false, false): report.trueNegatives += 1
+      case (false, true): report.falsePositives += 1
+      }
+    }
+    return report
+  }
+}

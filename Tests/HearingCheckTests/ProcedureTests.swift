@@ -1,0 +1,60 @@
+import BirdsongSynthesis
+import HearingCheck
+import Testing
+
+@Suite struct ProcedureTests {
+  @Test func findsAKnownThresholdWithinFiveDecibelsMostOfTheTime() {
+    let truth: [Double: Double] = [500: 10, 1000: 15, 2000: 25, 4000: 45, 6000: 55, 8000: 70]
+    let report = CheckSimulation.run(listeners: 200, seed: 3) { _ in
+      SimulatedListener(thresholds: [.right: truth, .left: truth])
+    }
+    #expect(report.withinFiveDB >= 0.9, "only \(report.withinFiveDB) within 5 dB")
+    #expect(report.truePositives == 200)
+  }
+
+  @Test func aListenerWhoHearsNothingIsNeverCalledClear() {
+    let deaf = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 120.0) })
+    var random = SeededGenerator(seed: 1)
+    var procedure = CheckProcedure(seed: 5)
+    let listener = SimulatedListener(thresholds: [.right: deaf, .left: deaf])
+    while case .present(let trial) = procedure.next() { procedure.record(listener.respond(to: trial, random: &random)) }
+    #expect(procedure.outcomes.allSatisfy { $0.threshold == nil || $0.threshold! >= 70 })
+    #expect(
+      Screening.refers(estimates: { ear, frequency in
+        procedure.outcomes.first { $0.point.ear == ear && $0.point.frequency == frequency }?.threshold
+      }))
+  }
+
+  @Test func testsEachEarAtEveryFrequencyWithARetestAndCatchTrials() {
+    var procedure = CheckProcedure(seed: 2)
+    var random = SeededGenerator(seed: 2)
+    let flat = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 10.0) })
+    let listener = SimulatedListener(thresholds: [.right: flat, .left: flat])
+    var pauses: [Double] = []
+    while case .present(let trial) = procedure.next() {
+      pauses.append(trial.pause)
+      procedure.record(listener.respond(to: trial, random: &random))
+    }
+    #expect(procedure.outcomes.count == 14)
+    #expect(procedure.outcomes.filter(\.point.isRetest).count == 2)
+    #expect(procedure.catchTrials > 0)
+    #expect(pauses.allSatisfy { $0 >= 1.0 && $0 <= 1.9 } && Set(pauses).count > 10)
+  }
+
+  /// The targets, on listeners of 20 to 80 from ISO 7029 with 5 % false presses.
+  @Test func meetsTheAccuracyScreeningAndTimeTargetsOnAnAgedPopulation() {
+    let report = CheckSimulation.run(listeners: 600, seed: 11) { random in
+      SimulatedListener.iso7029(age: random.uniform(20...80), female: random.unit() < 0.5, random: &random)
+    }
+    #expect(report.withinFiveDB >= 0.95, "\(report.withinFiveDB) within 5 dB")
+    #expect(report.sensitivity >= 0.95, "sensitivity \(report.sensitivity)")
+    #expect(report.specificity >= 0.90, "specificity \(report.specificity)")
+    #expect(report.durations.sorted()[report.durations.count / 2] <= 300)
+  }
+
+  @Test func medianAgeRelatedShiftsMatchISO7029() {
+    #expect(abs(ISO7029.medianShift(frequency: 4000, age: 70, female: false) - 33.2) < 0.3)
+    #expect(abs(ISO7029.medianShift(frequency: 8000, age: 60, female: false) - 30.4) < 0.3)
+    #expect(abs(ISO7029.medianShift(frequency: 4000, age: 70, female: true) - 27.0) < 0.3)
+  }
+}
