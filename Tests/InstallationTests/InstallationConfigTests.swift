@@ -43,7 +43,7 @@ import Testing
     #expect(config.channels == 4 && config.seed == 5 && config.outputCapDBFS == -3)
     #expect(config.boxes.map(\.channel) == [0, 2])
     #expect(config.boxes[1].band == (try FrequencyBand(low: 9000, high: 11000)))
-    #expect(config.boxes[0].band == config.boxes[0].species.naturalBand)
+    #expect(config.boxes[0].band == config.boxes[0].species?.naturalBand)
   }
 
   @Test func namesTheLineAndKeyOfAnUnknownKey() throws {
@@ -86,6 +86,21 @@ import Testing
     #expect(found.field == "schedule.hours" && found.message.contains("09:00-17:30"))
   }
 
+  @Test func aBoxCanPlayATestStimulusInsteadOfABird() throws {
+    let yaml = Self.valid.replacingOccurrences(
+      of: "species: wood-pigeon", with: "stimulus: warble 1000\n    level_dbfs: -30\n    every: 5")
+    let config = try InstallationConfig.parse(yaml, file: "t.yaml")
+    #expect(config.boxes[0].species == nil && config.boxes[0].sound.label == "warble 1000 Hz at -30 dBFS")
+    #expect(config.boxes[0].band == Stimulus.band(.warble, 1000))
+    let found = try #require(
+      error(Self.valid.replacingOccurrences(of: "species: wood-pigeon", with: "stimulus: whistle 1000")))
+    #expect(found.line == 9 && found.message.contains("'warble 4000'"))
+    let both = try #require(
+      error(
+        Self.valid.replacingOccurrences(of: "species: wood-pigeon", with: "species: robin\n    stimulus: tone 1000")))
+    #expect(both.message.contains("both 'species' and 'stimulus'"))
+  }
+
   @Test func reportsBrokenYAMLWithALine() throws {
     let found = try #require(error("boxes:\n  - name: [unclosed\n    channel: 1\n"))
     #expect(found.line != nil && found.message.contains("not valid YAML"))
@@ -122,6 +137,18 @@ import Testing
     let energy = (0..<4).map { sink.channel($0).reduce(0) { $0 + Double($1 * $1) } }
     #expect(energy[0] > 0 && energy[2] > 0)
     #expect(energy[1] == 0 && energy[3] == 0)
+  }
+
+  @Test func aStimulusBoxPlaysItsToneAgainAndAgain() throws {
+    let yaml = InstallationConfigTests.valid.replacingOccurrences(
+      of: "species: wood-pigeon", with: "stimulus: tone 1000\n    level_dbfs: -20\n    every: 4")
+    let sink = try render(yaml, seconds: 12)
+    let channel = sink.channel(0)
+    // 2 s tones starting at 0.5, 4.5 and 8.5 s.
+    func peak(_ from: Double, _ to: Double) -> Float { channel[Int(from * 48000)..<Int(to * 48000)].map(abs).max()! }
+    #expect(abs(peak(1, 2) - 0.1) < 0.002)
+    #expect(peak(2.6, 4.4) == 0)
+    #expect(abs(peak(5, 6) - 0.1) < 0.002 && abs(peak(9, 10) - 0.1) < 0.002)
   }
 
   @Test func changingOneBoxLeavesTheOthersAlone() throws {

@@ -104,6 +104,9 @@ public struct Stimulus: AudioGenerator, Sendable {
 
   public var isFinished: Bool { time >= length }
 
+  /// Marks the stimulus as played through.
+  mutating func skipToEnd() { time = length }
+
   @discardableResult
   public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
     let count = min(frames, length - time)

@@ -4,11 +4,31 @@ import Foundation
 /// What an installer writes in Config/installation.yaml: the output, the bird boxes and the
 /// singing schedule. Loading validates everything, so a config that loads can be played.
 public struct InstallationConfig: Sendable {
+  /// What a box plays: a bird, or a test stimulus again and again.
+  public enum Sound: Sendable {
+    case species(Species)
+    /// A stimulus of `kind` (2 s, 20 ms ramps) every `every` seconds.
+    case stimulus(Stimulus.Kind, frequency: Double, levelDBFS: Double, every: Double)
+
+    public var label: String {
+      switch self {
+      case .species(let species): species.commonName
+      case .stimulus(let kind, let frequency, let level, _):
+        "\(kind.rawValue) \(FrequencyBand.format(frequency)) Hz at \(FrequencyBand.format(level)) dBFS"
+      }
+    }
+  }
+
   public struct Box: Sendable {
     public var name: String
     /// 0-based channel (the file counts from 1, as interfaces label their outputs).
     public var channel: Int
-    public var species: Species
+    public var sound: Sound
+    /// The bird, for a bird box.
+    public var species: Species? {
+      if case .species(let species) = sound { return species }
+      return nil
+    }
     public var band: FrequencyBand
     public var gainDB: Double
     /// Multiplier on the species' natural song rate.
@@ -86,35 +106,62 @@ public struct InstallationConfig: Sendable {
     var boxes: [Box] = []
     var boxLines: [Int?] = []
     for node in try boxesNode.sequence() {
-      let entry = try node.mapping(allowed: ["name", "channel", "species", "band", "gain_db", "density"])
+      let entry = try node.mapping(allowed: [
+        "name", "channel", "species", "stimulus", "level_dbfs", "every", "band", "gain_db", "density",
+      ])
       func required(_ key: String) throws(ConfigError) -> ConfigNode {
         guard let value = entry[key] else {
-          throw node.error("this box has no '\(key)'; every box needs name, channel and species")
+          throw node.error("this box has no '\(key)'; every box needs name, channel and species (or stimulus)")
         }
         return value
       }
       let name = try required("name").string()
       let channelNode = try required("channel")
       let channel = try channelNode.integer(in: 1...64) - 1
-      let speciesNode = try required("species")
-      let species: Species
-      do {
-        species = try SpeciesCatalogue.lookup(try speciesNode.string())
-      } catch let error as CatalogueError {
-        throw speciesNode.error(error.description)
-      } catch {
-        throw error as! ConfigError
-      }
-      var band = species.naturalBand
-      if let bandNode = entry["band"], try bandNode.string() != "natural" {
+      let sound: Sound
+      var band: FrequencyBand
+      switch (entry["species"], entry["stimulus"]) {
+      case (let speciesNode?, nil):
+        let species: Species
         do {
-          band = try FrequencyBand(parsing: try bandNode.string())
-          try band.check(sampleRate: Double(sampleRate))
-        } catch let error as SynthesisError {
-          throw bandNode.error("\(error.description) (or write 'natural')")
+          species = try SpeciesCatalogue.lookup(try speciesNode.string())
+        } catch let error as CatalogueError {
+          throw speciesNode.error(error.description)
         } catch {
           throw error as! ConfigError
         }
+        sound = .species(species)
+        band = species.naturalBand
+        if let bandNode = entry["band"], try bandNode.string() != "natural" {
+          do {
+            band = try FrequencyBand(parsing: try bandNode.string())
+          } catch let error as SynthesisError {
+            throw bandNode.error("\(error.description) (or write 'natural')")
+          } catch {
+            throw error as! ConfigError
+          }
+        }
+      case (nil, let stimulusNode?):
+        let words = try stimulusNode.string().split(separator: " ")
+        guard words.count == 2, let kind = Stimulus.Kind(rawValue: String(words[0])),
+          let frequency = Double(words[1]), frequency >= 20
+        else {
+          throw stimulusNode.error(
+            "write the stimulus as KIND FREQUENCY, like 'warble 4000' (kinds: tone, warble, noise)")
+        }
+        let level = try entry["level_dbfs"]?.double(in: -100...0, unit: " dBFS") ?? -20
+        let every = try entry["every"]?.double(in: 3...3600, unit: " s") ?? 10
+        sound = .stimulus(kind, frequency: frequency, levelDBFS: level, every: every)
+        band = Stimulus.band(kind, frequency)
+      case (.some, .some):
+        throw node.error("this box has both 'species' and 'stimulus'; give it one")
+      case (nil, nil):
+        throw node.error("this box has no 'species' (or 'stimulus'); every box needs name, channel and species")
+      }
+      do {
+        try band.check(sampleRate: Double(sampleRate))
+      } catch {
+        throw (entry["band"] ?? entry["stimulus"] ?? node).error(error.description)
       }
       if let clash = boxes.first(where: { $0.channel == channel }) {
         throw channelNode.error(
@@ -125,7 +172,7 @@ public struct InstallationConfig: Sendable {
       }
       boxes.append(
         Box(
-          name: name, channel: channel, species: species, band: band,
+          name: name, channel: channel, sound: sound, band: band,
           gainDB: try entry["gain_db"]?.double(in: -60...6, unit: " dB") ?? 0,
           density: try entry["density"]?.double(in: 0...20) ?? density))
       boxLines.append(channelNode.line)

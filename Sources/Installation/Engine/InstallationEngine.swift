@@ -15,20 +15,40 @@ public final class InstallationEngine {
     let rate = Double(config.sampleRate)
     mixer = Mixer(channels: config.channels, sampleRate: rate, capDBFS: config.outputCapDBFS)
     for box in config.boxes {
-      let composer = try SongComposer(species: box.species, band: box.band, sampleRate: rate)
       // Each box draws from its own stream, named after the box: editing one box never
-      // changes what another sings. The first songs spread over the first period.
-      let period = 60 / (box.species.song.songsPerMinute.lowerBound * max(box.density, 0.01))
+      // changes what another sings.
       var stream = SeededGenerator(seed: seed, stream: box.name)
-      let voice = BirdVoice(
-        composer: composer, seed: stream.next(), density: box.density,
-        firstSongWithin: 0.5...max(0.5, min(period, 30)))
-      mixer.add(voice, channel: box.channel, gainDB: box.gainDB)
+      mixer.add(
+        try Self.voice(for: box, seed: stream.next(), sampleRate: rate), channel: box.channel, gainDB: box.gainDB)
+    }
+  }
+
+  /// What a box plays: a bird singing on its schedule, or a stimulus again and again. The
+  /// first song comes within the first period (up to 30 s), so boxes do not all start together;
+  /// `firstAfter` fixes the moment instead.
+  public static func voice(
+    for box: InstallationConfig.Box, seed: UInt64, sampleRate rate: Double, firstAfter: Double? = nil
+  ) throws(SynthesisError) -> any AudioGenerator {
+    switch box.sound {
+    case .species(let species):
+      let composer = try SongComposer(species: species, band: box.band, sampleRate: rate)
+      let period = 60 / (species.song.songsPerMinute.lowerBound * max(box.density, 0.01))
+      return BirdVoice(
+        composer: composer, seed: seed, density: box.density,
+        firstSongWithin: firstAfter.map { $0...$0 } ?? 0.5...max(0.5, min(period, 30)))
+    case .stimulus(let kind, let frequency, let level, let every):
+      let stimulus = try Stimulus(
+        kind, frequency: frequency, levelDBFS: level, duration: 2, sampleRate: rate, seed: seed)
+      return RepeatingStimulus(
+        stimulus, every: every / max(box.density, 0.01), sampleRate: rate, firstAfter: firstAfter ?? 0.5)
     }
   }
 
   /// Songs each box has started so far.
   public var songsPerBox: [(box: String, songs: Int)] {
-    zip(config.boxes, mixer.inputs).map { ($0.name, ($1.generator as? BirdVoice)?.songsStarted ?? 0) }
+    zip(config.boxes, mixer.inputs).map { box, input in
+      let songs = (input.generator as? BirdVoice)?.songsStarted ?? (input.generator as? RepeatingStimulus)?.plays ?? 0
+      return (box.name, songs)
+    }
   }
 }

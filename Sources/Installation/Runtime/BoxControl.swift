@@ -128,11 +128,15 @@ public final class BoxControl {
       if var voice = generator as? BirdVoice {
         voice.singNow()
         generator = voice
+      } else if var stimulus = generator as? RepeatingStimulus {
+        stimulus.playNow()
+        generator = stimulus
       }
     }
   }
 
   private static func isSinging(_ mixer: Mixer, _ box: Int) -> Bool {
-    (mixer.inputs[box].generator as? BirdVoice)?.isSinging ?? false
+    let generator = mixer.inputs[box].generator
+    return (generator as? BirdVoice)?.isSinging ?? (generator as? RepeatingStimulus)?.isPlaying ?? false
   }
 }

@@ -17,11 +17,10 @@ public enum BoxIdentifier {
       announce(box)
       let mixer = Mixer(channels: config.channels, sampleRate: rate, capDBFS: config.outputCapDBFS)
       mixer.add(try Pips(count: box.channel + 1, band: box.band, sampleRate: rate), channel: box.channel)
-      let composer = try SongComposer(species: box.species, band: box.band, sampleRate: rate)
       let pipsLength = Double(box.channel + 1) * Pips.period + 0.5
       mixer.add(
-        BirdVoice(composer: composer, seed: 1, firstSongWithin: pipsLength...pipsLength), channel: box.channel,
-        gainDB: box.gainDB)
+        try InstallationEngine.voice(for: box, seed: 1, sampleRate: rate, firstAfter: pipsLength),
+        channel: box.channel, gainDB: box.gainDB)
       let total = Int((pipsLength + 6) * rate)
       mixer.scheduleFadeOut(endingBefore: total, over: 0.05)
       var played = 0

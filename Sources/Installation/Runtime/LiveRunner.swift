@@ -95,7 +95,7 @@ public final class LiveRunner: Sendable {
     )
     for box in config.boxes {
       logger.info(
-        "box '\(box.name)': channel \(box.channel + 1), \(box.species.commonName), \(box.band), \(box.gainDB) dB")
+        "box '\(box.name)': channel \(box.channel + 1), \(box.sound.label), \(box.band), \(box.gainDB) dB")
     }
 
     func remaining() -> Int { total.map { $0 - mixer.time } ?? Int.max }

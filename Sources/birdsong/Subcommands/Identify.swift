@@ -47,7 +47,7 @@ extension Birdsong {
           config: installation, boxes: boxes, device: pcm,
           announce: { box in
             print(
-              "▶ box '\(box.name)': channel \(box.channel + 1) (\(box.channel + 1) pips), \(box.species.commonName), \(box.band)"
+              "▶ box '\(box.name)': channel \(box.channel + 1) (\(box.channel + 1) pips), \(box.sound.label), \(box.band)"
             )
           },
           shouldStop: { Interruption.wasRequested })

@@ -157,7 +157,7 @@ extension Birdsong {
         let panels = (0..<adjusted.channels).map { channel in
           let box = adjusted.boxes.first { $0.channel == channel }
           return Spectrogram.Panel(
-            title: box.map { "\(channel + 1) \($0.name) (\($0.species.commonName))" } ?? "\(channel + 1) (NO BOX)",
+            title: box.map { "\(channel + 1) \($0.name) (\($0.sound.label))" } ?? "\(channel + 1) (NO BOX)",
             band: box?.band)
         }
         return Job(mixer: engine.mixer, seconds: seconds ?? 30, panels: panels)
