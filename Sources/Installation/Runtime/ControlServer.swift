@@ -20,16 +20,12 @@ public final class ControlServer {
     guard descriptor >= 0 else {
       throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))")
     }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+    var address: sockaddr_un
+    do {
+      address = try Self.address(path)
+    } catch {
       close(descriptor)
-      throw ControlError("the control socket path '\(path)' is too long; choose a shorter one")
-    }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-      raw.copyBytes(from: bytes)
-      raw[bytes.count] = 0
+      throw error
     }
     let oldMask = umask(0o177)  // owner-only from the start, not after a chmod
     let bound = withUnsafePointer(to: &address) {
@@ -117,6 +113,23 @@ public final class ControlServer {
     }
     guard !reply.isEmpty else { throw ControlError("the installation did not answer within \(Int(timeout)) s") }
     return String(decoding: reply, as: UTF8.self).trimmingCharacters(in: .newlines)
+  }
+}
+
+extension ControlServer {
+  /// A Unix-domain socket address for `path`.
+  static func address(_ path: String) throws -> sockaddr_un {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+      throw ControlError("the control socket path '\(path)' is too long; choose a shorter one")
+    }
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+      raw.copyBytes(from: bytes)
+      raw[bytes.count] = 0
+    }
+    return address
   }
 }
 
