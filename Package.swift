@@ -28,7 +28,7 @@ let package = Package(
     .target(
       name: "Installation",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", .product(name: "Yams", package: "Yams"),
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "HearingCheck", .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -48,7 +48,7 @@ let package = Package(
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
-    .testTarget(name: "InstallationTests", dependencies: ["Installation", "TestSupport"]),
+    .testTarget(name: "InstallationTests", dependencies: ["Installation", "HearingCheck", "TestSupport"]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )

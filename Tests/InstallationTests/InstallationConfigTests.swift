@@ -1,6 +1,7 @@
 import BirdsongAudio
 import BirdsongSynthesis
 import Foundation
+import HearingCheck
 import Installation
 import TestSupport
 import Testing
@@ -157,5 +158,22 @@ import Testing
     let b = try render(edited, seconds: 20)
     #expect(a.channel(0).elementsEqual(b.channel(0)), "editing box 2 changed box 1")
     #expect(!a.channel(2).elementsEqual(b.channel(2)))
+  }
+}
+
+@Suite struct CalibrationLoaderTests {
+  @Test func theExampleProfileLoads() throws {
+    let profile = try CalibrationLoader.load(path: packageRoot() + "/Config/calibration/example.yaml")
+    #expect(profile.points.count == 5 && profile.referenceLevelDBFS == -20 && profile.maximumSPL == 90)
+    #expect(profile.headphone.hasPrefix("EXAMPLE"))
+  }
+
+  @Test func namesTheFieldOfAMistake() {
+    #expect {
+      try CalibrationLoader.parse(
+        "headphone: x\nreference_level_dbfs: -20\nfrequencies:\n  1000: {retspl: 5.5}\n", file: "c.yaml")
+    } throws: { error in
+      "\(error)".contains("c.yaml:4") && "\(error)".contains("measured_db_spl")
+    }
   }
 }

@@ -1,5 +1,6 @@
 import ALSAOutput
 import ArgumentParser
+import Foundation
 import Installation
 
 extension Birdsong {
@@ -29,6 +30,19 @@ extension Birdsong {
           throw fail(
             "\(config): output.channels: the config uses \(installation.channels) channels but '\(installation.device)' "
               + "has \(maximum); use channels 1 to \(maximum) or choose another device")
+        }
+        // Calibration profiles beside the config, if any.
+        let folder = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("calibration")
+        let profiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+          .filter { $0.hasSuffix(".yaml") }.sorted()
+        for name in profiles {
+          let path = folder.appendingPathComponent(name).path
+          do {
+            let profile = try CalibrationLoader.load(path: path)
+            print("\(path): OK: \(profile.headphone), \(profile.points.count) frequencies")
+          } catch {
+            throw fail("\(error)")
+          }
         }
         print(
           "\(config): OK: \(installation.boxes.count) bird boxes on \(installation.channels) channels at "

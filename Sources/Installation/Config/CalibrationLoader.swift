@@ -1,0 +1,54 @@
+import Foundation
+import HearingCheck
+
+/// Reads Config/calibration/<profile>.yaml.
+public enum CalibrationLoader {
+  public static func load(path: String) throws(ConfigError) -> CalibrationProfile {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw ConfigError(
+        file: path, line: nil, field: "",
+        message: "the calibration profile cannot be read; without one, levels are relative (see Config/calibration/)")
+    }
+    return try parse(text, file: path)
+  }
+
+  public static func parse(_ text: String, file: String) throws(ConfigError) -> CalibrationProfile {
+    let root = try ConfigNode.parse(text, file: file)
+    let top = try root.mapping(allowed: [
+      "headphone", "standard", "reference_level_dbfs", "maximum_db_spl", "frequencies",
+    ])
+    func required(_ key: String) throws(ConfigError) -> ConfigNode {
+      guard let value = top[key] else { throw root.error("the profile has no '\(key)'") }
+      return value
+    }
+    var points: [Double: CalibrationProfile.Point] = [:]
+    let frequencies = try required("frequencies")
+    guard let mapping = frequencies.node.mapping else {
+      throw frequencies.error("expected one entry per frequency, like '1000: {retspl: 5.5, measured_db_spl: 82.1}'")
+    }
+    for (key, value) in mapping {
+      guard let frequency = key.string.flatMap(Double.init), frequency >= 125, frequency <= 16000 else {
+        throw ConfigError(
+          file: file, line: key.mark?.line, field: "frequencies",
+          message: "'\(key.string ?? "")' is not a frequency in Hz between 125 and 16000")
+      }
+      let entry = try ConfigNode(node: value, file: file, field: "frequencies.\(Int(frequency))")
+        .mapping(allowed: ["retspl", "measured_db_spl"])
+      guard let retspl = entry["retspl"], let measured = entry["measured_db_spl"] else {
+        throw ConfigError(
+          file: file, line: value.mark?.line, field: "frequencies.\(Int(frequency))",
+          message: "each frequency needs retspl (dB SPL at 0 dB HL) and measured_db_spl (at the reference level)")
+      }
+      points[frequency] = CalibrationProfile.Point(
+        retspl: try retspl.double(in: -10...80, unit: " dB SPL"),
+        measuredSPL: try measured.double(in: 0...140, unit: " dB SPL"))
+    }
+    return CalibrationProfile(
+      headphone: try required("headphone").string(), standard: try top["standard"]?.string() ?? "",
+      referenceLevelDBFS: try required("reference_level_dbfs").double(in: -60...0, unit: " dBFS"),
+      maximumSPL: try top["maximum_db_spl"]?.double(in: 40...110, unit: " dB SPL") ?? 95, points: points)
+  }
+}
