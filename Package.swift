@@ -24,11 +24,13 @@ let package = Package(
     .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
     // Playback through ALSA: device negotiation, format conversion, recovery, device lists.
     .target(name: "ALSAOutput", dependencies: ["CALSA", "BirdsongAudio"]),
+    // Reading config files: YAML nodes that know their file and line, and errors that say so.
+    .target(name: "ConfigFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Installation config, the seeded schedule on the audio clock, the multichannel engine.
     .target(
       name: "Installation",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "HearingCheck", .product(name: "Yams", package: "Yams"),
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "HearingCheck", "ConfigFiles",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -48,7 +50,8 @@ let package = Package(
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
-    .testTarget(name: "InstallationTests", dependencies: ["Installation", "HearingCheck", "TestSupport"]),
+    .testTarget(
+      name: "InstallationTests", dependencies: ["Installation", "HearingCheck", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )

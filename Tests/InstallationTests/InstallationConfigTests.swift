@@ -1,5 +1,6 @@
 import BirdsongAudio
 import BirdsongSynthesis
+import ConfigFiles
 import Foundation
 import HearingCheck
 import Installation

@@ -1,4 +1,5 @@
 import BirdsongSynthesis
+import ConfigFiles
 import Foundation
 
 /// What an installer writes in Config/installation.yaml: the output, the bird boxes and the

@@ -1,16 +1,22 @@
-import BirdsongSynthesis
+import Foundation
 import Yams
 
 /// A node of a YAML config file that knows where it stands, so every error can name the file,
 /// the line and the field.
-struct ConfigNode {
-  let node: Node
-  let file: String
-  let field: String
+public struct ConfigNode {
+  public let node: Node
+  public let file: String
+  public let field: String
 
-  var line: Int? { node.mark?.line }
+  public init(node: Node, file: String, field: String) {
+    self.node = node
+    self.file = file
+    self.field = field
+  }
 
-  static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
+  public var line: Int? { node.mark?.line }
+
+  public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
     do {
       guard let node = try Yams.compose(yaml: text) else {
         throw ConfigError(
@@ -35,20 +41,20 @@ struct ConfigNode {
     }
   }
 
-  func error(_ message: String) -> ConfigError {
+  public func error(_ message: String) -> ConfigError {
     ConfigError(file: file, line: line, field: field, message: message)
   }
 
   /// The mapping's entries, refusing any key that is not in `allowed`.
-  func mapping(allowed: [String]) throws(ConfigError) -> [String: ConfigNode] {
+  public func mapping(allowed: [String]) throws(ConfigError) -> [String: ConfigNode] {
     guard let mapping = node.mapping else { throw error("expected a mapping of 'key: value' lines here") }
     var entries: [String: ConfigNode] = [:]
     for (key, value) in mapping {
       let name = key.string ?? "\(key)"
       let path = field.isEmpty ? name : "\(field).\(name)"
       guard allowed.contains(name) else {
-        let near = allowed.min { SpeciesCatalogue.editDistance(name, $0) < SpeciesCatalogue.editDistance(name, $1) }
-        let hint = near.map { SpeciesCatalogue.editDistance(name, $0) <= 3 ? "did you mean '\($0)'? " : "" } ?? ""
+        let near = allowed.min { ConfigNode.editDistance(name, $0) < ConfigNode.editDistance(name, $1) }
+        let hint = near.map { ConfigNode.editDistance(name, $0) <= 3 ? "did you mean '\($0)'? " : "" } ?? ""
         throw ConfigError(
           file: file, line: key.mark?.line, field: path,
           message: "unknown key '\(name)'; \(hint)the keys allowed here are: \(allowed.joined(separator: ", "))")
@@ -58,17 +64,17 @@ struct ConfigNode {
     return entries
   }
 
-  func sequence() throws(ConfigError) -> [ConfigNode] {
+  public func sequence() throws(ConfigError) -> [ConfigNode] {
     guard let sequence = node.sequence else { throw error("expected a list here (lines starting with '- ')") }
     return sequence.enumerated().map { ConfigNode(node: $1, file: file, field: "\(field)[\($0 + 1)]") }
   }
 
-  func string() throws(ConfigError) -> String {
+  public func string() throws(ConfigError) -> String {
     guard let scalar = node.scalar, !scalar.string.isEmpty else { throw error("expected a value here") }
     return scalar.string
   }
 
-  func double(in range: ClosedRange<Double>, unit: String = "") throws(ConfigError) -> Double {
+  public func double(in range: ClosedRange<Double>, unit: String = "") throws(ConfigError) -> Double {
     guard let value = Double(try string()), value.isFinite else {
       throw error(
         "'\(node.scalar?.string ?? "")' is not a number; write a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit)"
@@ -82,7 +88,7 @@ struct ConfigNode {
     return value
   }
 
-  func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+  public func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
     guard let value = Int(try string()) else {
       throw error(
         "'\(node.scalar?.string ?? "")' is not a whole number; write one from \(range.lowerBound) to \(range.upperBound)"
@@ -112,5 +118,21 @@ struct ConfigNode {
       [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
     default: "\(error)"
     }
+  }
+
+  /// Levenshtein distance, for suggesting the key that was meant.
+  public static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+      var current = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...b.count {
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      previous = current
+    }
+    return previous[b.count]
   }
 }
