@@ -36,11 +36,13 @@ let package = Package(
     ),
     // The hearing self-check: the procedure as a pure state machine, scoring, simulation.
     .target(name: "HearingCheck", dependencies: ["BirdsongSynthesis"]),
+    // The visitor kiosk: language catalogues and signposting (the screens come next).
+    .target(name: "Kiosk", dependencies: ["HearingCheck", "ConfigFiles"]),
     // The command line: argument parsing and dispatch only.
     .executableTarget(
       name: "birdsong",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck",
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck", "Kiosk",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -49,6 +51,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
+    .testTarget(name: "KioskTests", dependencies: ["Kiosk", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
     .testTarget(
       name: "InstallationTests", dependencies: ["Installation", "HearingCheck", "ConfigFiles", "TestSupport"]),

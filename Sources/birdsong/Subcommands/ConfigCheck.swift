@@ -2,6 +2,7 @@ import ALSAOutput
 import ArgumentParser
 import Foundation
 import Installation
+import Kiosk
 
 extension Birdsong {
   struct Config: ParsableCommand {
@@ -39,10 +40,36 @@ extension Birdsong {
           let path = folder.appendingPathComponent(name).path
           do {
             let profile = try CalibrationLoader.load(path: path)
-            print("\(path): OK: \(profile.headphone), \(profile.points.count) frequencies")
+            print("calibration/\(name): OK: \(profile.headphone), \(profile.points.count) frequencies")
           } catch {
             throw fail("\(error)")
           }
+        }
+        // The kiosk's languages and signposting, beside the config.
+        let configFolder = URL(fileURLWithPath: config).deletingLastPathComponent().path
+        do {
+          let catalogues = try LocaleCatalog.loadAll(folder: configFolder + "/locales")
+          for catalogue in catalogues.dropFirst() {
+            let missing = catalogue.missingKeys(comparedTo: catalogues[0])
+            print(
+              "locales/\(catalogue.code).yaml: OK: \(catalogue.name)"
+                + (missing.isEmpty
+                  ? "" : "; \(missing.count) key(s) missing, shown in English: " + missing.joined(separator: ", ")))
+          }
+          let regions = ((try? FileManager.default.contentsOfDirectory(atPath: configFolder + "/signposting")) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+          for region in regions {
+            let signposting = try Signposting.load(path: configFolder + "/signposting/" + region)
+            let placeholders = signposting.placeholders
+            print(
+              "signposting/\(region): OK: \(signposting.region)"
+                + (placeholders.isEmpty
+                  ? ""
+                  : "; replace these placeholders with real services before visitors see them: "
+                    + placeholders.joined(separator: ", ")))
+          }
+        } catch {
+          throw fail("\(error)")
         }
         print(
           "\(config): OK: \(installation.boxes.count) bird boxes on \(installation.channels) channels at "

@@ -1,0 +1,53 @@
+import ConfigFiles
+import Kiosk
+import TestSupport
+import Testing
+
+@Suite struct LocaleCatalogTests {
+  @Test func theShippedLanguagesLoadAndFrenchMissesNothing() throws {
+    let catalogues = try LocaleCatalog.loadAll(folder: packageRoot() + "/Config/locales")
+    #expect(catalogues.map(\.code) == ["en", "fr"])
+    #expect(catalogues[1].missingKeys(comparedTo: catalogues[0]).isEmpty)
+    #expect(catalogues[1].name == "Français")
+  }
+
+  @Test func aMissingKeyFallsBackToEnglishAndIsListed() throws {
+    let english = try LocaleCatalog.parse(
+      "language: English\nthanks: Thank you\nidle: \"Back in {seconds} s\"\n", code: "en", file: "en.yaml", english: nil
+    )
+    let welsh = try LocaleCatalog.parse(
+      "language: Cymraeg\nthanks: Diolch\n", code: "cy", file: "cy.yaml", english: english)
+    #expect(welsh.missingKeys(comparedTo: english) == ["idle"])
+    #expect(welsh.text("thanks", english: english) == "Diolch")
+    #expect(welsh.text("idle", ["seconds": "9"], english: english) == "Back in 9 s")
+  }
+
+  @Test func refusesUnknownKeysAndDroppedPlaceholders() throws {
+    let english = try LocaleCatalog.parse(
+      "language: English\nidle: \"Back in {seconds} s\"\n", code: "en", file: "en.yaml", english: nil)
+    #expect(throws: ConfigError.self) {
+      try LocaleCatalog.parse("language: X\nidel: y\n", code: "x", file: "x.yaml", english: english)
+    }
+    do {
+      _ = try LocaleCatalog.parse(
+        "language: X\nidle: \"Retour bientôt\"\n", code: "x", file: "x.yaml", english: english)
+      Issue.record("a dropped placeholder was accepted")
+    } catch {
+      #expect(error.line == 2 && error.message.contains("placeholders differ"))
+    }
+  }
+}
+
+@Suite struct SignpostingTests {
+  @Test func theEnglandFileHasUrgentRoutesAndFlagsItsPlaceholders() throws {
+    let signposting = try Signposting.load(path: packageRoot() + "/Config/signposting/england.yaml")
+    #expect(signposting.urgent.contains { $0.name == "NHS 111" && $0.phone == "111" })
+    #expect(!signposting.placeholders.isEmpty)
+    #expect(signposting.local.allSatisfy { $0.isPlaceholder })
+    #expect(signposting.retentionDays == 30)
+  }
+
+  @Test func refusesAFileWithoutUrgentRoutes() {
+    #expect(throws: ConfigError.self) { try Signposting.parse("region: X\nroutes: []\n", file: "s.yaml") }
+  }
+}
