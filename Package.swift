@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // Pure DSP: oscillators, ramps, song models, stimuli, mixer, safety. No I/O.
@@ -38,11 +39,13 @@ let package = Package(
     .target(name: "HearingCheck", dependencies: ["BirdsongSynthesis"]),
     // The visitor kiosk: language catalogues and signposting (the screens come next).
     .target(name: "Kiosk", dependencies: ["HearingCheck", "ConfigFiles"]),
+    // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
+    .target(name: "SessionStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     // The command line: argument parsing and dispatch only.
     .executableTarget(
       name: "birdsong",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck", "Kiosk",
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck", "Kiosk", "SessionStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -51,6 +54,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
+    .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "TestSupport"]),
     .testTarget(name: "KioskTests", dependencies: ["Kiosk", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
     .testTarget(

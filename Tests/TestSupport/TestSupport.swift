@@ -26,3 +26,16 @@ public func packageRoot() -> String {
   URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 }
+
+/// The real `birdsong` binary, built beside this test bundle.
+public let birdsongBinary: String = {
+  if let path = ProcessInfo.processInfo.environment["BIRDSONG_BIN"] { return path }
+  let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  var folder = bundle
+  while folder.path != "/" {
+    let candidate = folder.appendingPathComponent("birdsong").path
+    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    folder.deleteLastPathComponent()
+  }
+  return packageRoot() + "/.build/release/birdsong"
+}()

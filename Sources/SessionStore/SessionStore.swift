@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+
+/// The kiosk's records in SQLite: an anonymous row per check with its thresholds, and, in a
+/// table of their own, the contact requests visitors consented to. WAL mode, every write one
+/// transaction (a crash or power cut loses at most the check under way, never corrupts), and
+/// a file only its owner can read.
+public final class SessionStore: Sendable {
+  public struct Threshold: Sendable, Equatable {
+    public var ear: String
+    public var frequency: Double
+    /// nil when not measured.
+    public var level: Double?
+    public var presentations: Int
+
+    public init(ear: String, frequency: Double, level: Double?, presentations: Int) {
+      self.ear = ear
+      self.frequency = frequency
+      self.level = level
+      self.presentations = presentations
+    }
+  }
+
+  public struct Check: Sendable {
+    public var finishedAt: Date
+    public var language: String
+    /// "headphones" or "free-field".
+    public var mode: String
+    /// Levels in dB HL from a calibration profile, or relative.
+    public var calibrated: Bool
+    public var reliable: Bool
+    /// "within", "refer" or "not measured".
+    public var outcome: String
+    public var signposting: String
+    public var seconds: Double
+    public var thresholds: [Threshold]
+
+    public init(
+      finishedAt: Date, language: String, mode: String, calibrated: Bool, reliable: Bool, outcome: String,
+      signposting: String, seconds: Double, thresholds: [Threshold]
+    ) {
+      self.finishedAt = finishedAt
+      self.language = language
+      self.mode = mode
+      self.calibrated = calibrated
+      self.reliable = reliable
+      self.outcome = outcome
+      self.signposting = signposting
+      self.seconds = seconds
+      self.thresholds = thresholds
+    }
+  }
+
+  public struct DayStats: Sendable, Equatable {
+    public var day: String
+    public var checks: Int
+    public var outcomes: [String: Int]
+    public var languages: [String: Int]
+  }
+
+  private let database: DatabaseQueue
+  public let path: String
+
+  public init(path: String) throws {
+    self.path = path
+    // Create the file owner-only before SQLite opens it (its -wal and -shm files follow suit).
+    if !FileManager.default.fileExists(atPath: path) {
+      let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+      guard descriptor >= 0 else {
+        throw SessionStoreError("cannot create '\(path)': \(String(cString: strerror(errno)))")
+      }
+      close(descriptor)
+    }
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(5)
+    database = try DatabaseQueue(path: path, configuration: configuration)
+    try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+    try Self.migrator.migrate(database)
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.create(table: "check_result") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("finished_at", .datetime).notNull().indexed()
+        t.column("language", .text).notNull()
+        t.column("mode", .text).notNull()
+        t.column("calibrated", .boolean).notNull()
+        t.column("reliable", .boolean).notNull()
+        t.column("outcome", .text).notNull()
+        t.column("signposting", .text).notNull()
+        t.column("seconds", .double).notNull()
+      }
+      try db.create(table: "threshold") { t in
+        t.belongsTo("check_result", onDelete: .cascade).notNull()
+        t.column("ear", .text).notNull()
+        t.column("frequency", .double).notNull()
+        t.column("level", .double)
+        t.column("presentations", .integer).notNull()
+      }
+      try db.create(table: "contact_request") { t in
+        t.autoIncrementedPrimaryKey("id")
+        t.column("created_at", .datetime).notNull()
+        t.column("keep_until", .datetime).notNull().indexed()
+        t.column("consent_version", .text).notNull()
+        t.column("name", .text).notNull()
+        t.column("phone", .text)
+        t.column("email", .text)
+        t.column("service", .text).notNull()
+      }
+    }
+    return migrator
+  }
+
+  /// Records a finished check, thresholds and all, in one transaction.
+  @discardableResult
+  public func record(_ check: Check) throws -> Int64 {
+    try database.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO check_result (finished_at, language, mode, calibrated, reliable, outcome, signposting, seconds)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          check.finishedAt, check.language, check.mode, check.calibrated, check.reliable, check.outcome,
+          check.signposting, check.seconds,
+        ])
+      let id = db.lastInsertedRowID
+      for threshold in check.thresholds {
+        try db.execute(
+          sql: "INSERT INTO threshold (check_resultId, ear, frequency, level, presentations) VALUES (?, ?, ?, ?, ?)",
+          arguments: [id, threshold.ear, threshold.frequency, threshold.level, threshold.presentations])
+      }
+      return id
+    }
+  }
+
+  /// Records a contact request the visitor consented to, kept for `days` days.
+  public func recordContact(
+    name: String, phone: String?, email: String?, service: String, consentVersion: String, days: Int, at date: Date
+  ) throws {
+    try database.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO contact_request (created_at, keep_until, consent_version, name, phone, email, service)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          date, date.addingTimeInterval(Double(days) * 86400), consentVersion, name, phone, email, service,
+        ])
+    }
+  }
+
+  /// Checks, outcomes and languages per day (UTC), oldest first.
+  public func dailyStats() throws -> [DayStats] {
+    try database.read { db in
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT date(finished_at) AS day, outcome, language FROM check_result ORDER BY finished_at")
+      var days: [String: DayStats] = [:]
+      var order: [String] = []
+      for row in rows {
+        let day: String = row["day"]
+        if days[day] == nil {
+          days[day] = DayStats(day: day, checks: 0, outcomes: [:], languages: [:])
+          order.append(day)
+        }
+        days[day]!.checks += 1
+        days[day]!.outcomes[row["outcome"], default: 0] += 1
+        days[day]!.languages[row["language"], default: 0] += 1
+      }
+      return order.map { days[$0]! }
+    }
+  }
+
+  /// The anonymous results as CSV: one line per threshold, with its check's fields.
+  public func exportCSV() throws -> String {
+    try database.read { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.signposting,
+                 c.seconds, t.ear, t.frequency, t.level, t.presentations
+          FROM check_result c JOIN threshold t ON t.check_resultId = c.id ORDER BY c.id, t.ear, t.frequency
+          """)
+      var lines = [
+        "check,finished_at,language,mode,calibrated,reliable,outcome,signposting,seconds,ear,frequency_hz,level_db,presentations"
+      ]
+      for row in rows {
+        let fields: [String] = [
+          "\(row["id"] as Int64)", row["finished_at"], row["language"], row["mode"],
+          (row["calibrated"] as Bool) ? "yes" : "no", (row["reliable"] as Bool) ? "yes" : "no", row["outcome"],
+          row["signposting"], String(format: "%.0f", row["seconds"] as Double), row["ear"],
+          String(format: "%.0f", row["frequency"] as Double),
+          (row["level"] as Double?).map { String(format: "%.1f", $0) } ?? "not measured",
+          "\(row["presentations"] as Int)",
+        ]
+        lines.append(fields.map(Self.csvField).joined(separator: ","))
+      }
+      return lines.joined(separator: "\n") + "\n"
+    }
+  }
+
+  /// Deletes checks finished before `date`, and contact requests past their keep-until date.
+  /// Returns (checks, contacts) deleted.
+  @discardableResult
+  public func purge(before date: Date, now: Date = Date()) throws -> (checks: Int, contacts: Int) {
+    try database.write { db in
+      try db.execute(sql: "PRAGMA foreign_keys = ON")
+      try db.execute(sql: "DELETE FROM check_result WHERE finished_at < ?", arguments: [date])
+      let checks = db.changesCount
+      try db.execute(sql: "DELETE FROM contact_request WHERE keep_until < ?", arguments: [now])
+      return (checks, db.changesCount)
+    }
+  }
+
+  /// Rows in a table (for tests and stats).
+  public func count(_ table: String) throws -> Int {
+    try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+  }
+
+  /// SQLite's own consistency check: "ok" when the file is sound.
+  public func integrityCheck() throws -> String {
+    try database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+  }
+
+  public func journalMode() throws -> String {
+    try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+  }
+
+  static func csvField(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+      ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+  }
+}
+
+public struct SessionStoreError: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}

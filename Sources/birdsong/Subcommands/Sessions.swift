@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import SessionStore
+
+extension Birdsong {
+  struct Sessions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Staff: the kiosk's records: daily statistics, CSV export, purging old records.",
+      subcommands: [Stats.self, Export.self, Purge.self, Fill.self])
+
+    struct Database: ParsableArguments {
+      @Option(help: ArgumentHelp("The session database.", valueName: "file"))
+      var database = "Data/sessions.sqlite"
+
+      func open() throws -> SessionStore {
+        guard FileManager.default.fileExists(atPath: database) || database.hasSuffix(".sqlite") else {
+          throw fail("no session database at '\(database)'; pass --database")
+        }
+        let folder = URL(fileURLWithPath: database).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+          return try SessionStore(path: database)
+        } catch {
+          throw fail("cannot open the session database '\(database)': \(error)")
+        }
+      }
+    }
+
+    struct Stats: ParsableCommand {
+      static let configuration = CommandConfiguration(abstract: "Checks per day, with outcomes and languages.")
+      @OptionGroup var database: Database
+
+      func run() throws {
+        let days = try database.open().dailyStats()
+        if days.isEmpty { print("no checks recorded yet") }
+        for day in days {
+          let outcomes = day.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+          let languages = day.languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
+          print("\(day.day)  \(day.checks) check(s)  outcomes: \(outcomes)  languages: \(languages)")
+        }
+      }
+    }
+
+    struct Export: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "The anonymous results as CSV on standard output (contact requests are never exported here).")
+      @OptionGroup var database: Database
+      @Flag(help: "CSV (the only format for now).") var csv = false
+
+      func run() throws {
+        guard csv else { throw fail("say which format: --csv") }
+        print(try database.open().exportCSV(), terminator: "")
+      }
+    }
+
+    struct Purge: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Delete checks older than a duration, and contact requests past their retention.")
+      @OptionGroup var database: Database
+      @Option(help: "Age: 30d, 12h, 6w.") var olderThan: String
+
+      func run() throws {
+        guard let seconds = Self.age(olderThan) else {
+          throw fail("--older-than '\(olderThan)' is not an age; write for example 30d, 6w or 12h")
+        }
+        let (checks, contacts) = try database.open().purge(before: Date().addingTimeInterval(-seconds))
+        print("deleted \(checks) check(s) older than \(olderThan) and \(contacts) expired contact request(s)")
+      }
+
+      static func age(_ text: String) -> Double? {
+        let units: [Character: Double] = ["h": 3600, "d": 86400, "w": 7 * 86400]
+        guard let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value >= 0 else {
+          return nil
+        }
+        return value * scale
+      }
+    }
+
+    /// Writes made-up checks in a loop: for the durability test, which kills it mid-write.
+    struct Fill: ParsableCommand {
+      static let configuration = CommandConfiguration(shouldDisplay: false)
+      @OptionGroup var database: Database
+      @Option var count = 1000
+
+      func run() throws {
+        let store = try database.open()
+        for index in 0..<count {
+          let thresholds = (0..<14).map { point in
+            SessionStore.Threshold(
+              ear: point < 7 ? "right" : "left", frequency: [1000, 2000, 4000, 6000, 8000, 500, 1000][point % 7],
+              level: Double(point), presentations: 5)
+          }
+          try store.record(
+            SessionStore.Check(
+              finishedAt: Date(), language: "en", mode: "headphones", calibrated: false, reliable: true,
+              outcome: index % 3 == 0 ? "refer" : "within", signposting: "england", seconds: 280, thresholds: thresholds
+            ))
+          print(index)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import SessionStore
+import TestSupport
+import Testing
+
+@Suite struct SessionStoreTests {
+  func check(_ outcome: String, language: String = "en", at date: Date = Date()) -> SessionStore.Check {
+    SessionStore.Check(
+      finishedAt: date, language: language, mode: "headphones", calibrated: false, reliable: true, outcome: outcome,
+      signposting: "england", seconds: 290,
+      thresholds: [
+        .init(ear: "right", frequency: 1000, level: 15, presentations: 5),
+        .init(ear: "left", frequency: 8000, level: nil, presentations: 10),
+      ])
+  }
+
+  @Test func keepsItsFileOwnerOnlyInWALMode() throws {
+    let path = temporaryFolder() + "/s.sqlite"
+    let store = try SessionStore(path: path)
+    try store.record(check("within"))
+    var status = stat()
+    #expect(stat(path, &status) == 0 && status.st_mode & 0o777 == 0o600)
+    #expect(try store.journalMode() == "wal")
+  }
+
+  @Test func countsChecksPerDayAndExportsThemWithoutContacts() throws {
+    let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
+    let day = Date(timeIntervalSince1970: 1_790_000_000)
+    try store.record(check("within", at: day))
+    try store.record(check("refer", language: "fr", at: day.addingTimeInterval(60)))
+    try store.recordContact(
+      name: "A Visitor", phone: "07000 000000", email: nil, service: "audiology", consentVersion: "v1", days: 30,
+      at: day)
+    let stats = try store.dailyStats()
+    #expect(stats.count == 1 && stats[0].checks == 2)
+    #expect(stats[0].outcomes == ["within": 1, "refer": 1] && stats[0].languages == ["en": 1, "fr": 1])
+    let csv = try store.exportCSV()
+    #expect(csv.split(separator: "\n").count == 1 + 4)
+    #expect(csv.contains("not measured") && !csv.contains("A Visitor"))
+  }
+
+  @Test func purgesOldChecksWithTheirThresholdsAndExpiredContacts() throws {
+    let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
+    let now = Date()
+    try store.record(check("within", at: now.addingTimeInterval(-40 * 86400)))
+    try store.record(check("refer", at: now))
+    try store.recordContact(
+      name: "Old", phone: nil, email: "old@example.org", service: "s", consentVersion: "v1", days: 30,
+      at: now.addingTimeInterval(-31 * 86400))
+    try store.recordContact(
+      name: "New", phone: nil, email: "new@example.org", service: "s", consentVersion: "v1", days: 30, at: now)
+    let deleted = try store.purge(before: now.addingTimeInterval(-30 * 86400), now: now)
+    #expect(deleted.checks == 1 && deleted.contacts == 1)
+    #expect(
+      try store.count("check_result") == 1 && store.count("threshold") == 2 && store.count("contact_request") == 1)
+  }
+
+  /// A writer killed mid-stream leaves a sound database holding whole checks only.
+  @Test func survivesTheWriterBeingKilledMidWrite() throws {
+    let path = temporaryFolder() + "/crash.sqlite"
+    for attempt in 0..<3 {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: birdsongBinary)
+      process.arguments = ["sessions", "fill", "--database", path, "--count", "100000"]
+      process.standardOutput = Pipe()
+      try process.run()
+      usleep(UInt32(300_000 + attempt * 170_000))
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+    let store = try SessionStore(path: path)
+    #expect(try store.integrityCheck() == "ok")
+    let checks = try store.count("check_result")
+    #expect(checks > 0)
+    #expect(try store.count("threshold") == checks * 14, "a check was stored without all its thresholds")
+  }
+}
