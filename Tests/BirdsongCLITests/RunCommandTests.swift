@@ -155,3 +155,74 @@ import Testing
     #expect(peaks.enumerated().allSatisfy { $0.offset == 3 || $0.element == 0 })
   }
 }
+
+@Suite struct ReloadTests {
+  @Test func sighupAppliesAGoodConfigAndRefusesABrokenOne() throws {
+    let folder = temporaryFolder()
+    let config = folder + "/r.yaml"
+    let socket = folder + "/r.sock"
+    func write(_ boxName: String, species: String = "robin") throws {
+      try """
+      control_socket: \(socket)
+      output:
+        channels: 2
+      boxes:
+        - name: \(boxName)
+          channel: 1
+          species: \(species)
+      """.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+    try write("Before")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: birdsongBinary)
+    process.arguments = ["run", "--config", config, "--device", "null"]
+    let log = Pipe()
+    process.standardError = log
+    try process.run()
+    defer {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
+    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("Before"))
+
+    try write("After")
+    kill(process.processIdentifier, SIGHUP)
+    usleep(500_000)
+    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("After"))
+
+    try write("Broken", species: "dodo")
+    kill(process.processIdentifier, SIGHUP)
+    usleep(500_000)
+    #expect(process.isRunning)
+    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("After"))
+
+    process.terminate()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(text.contains("reloaded"))
+    #expect(text.contains("carries on with the old one") && text.contains("dodo"))
+  }
+}
+
+@Suite struct WaitForDeviceTests {
+  @Test func waitsQuietlyForAMissingCardAndStillStopsAtOnce() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: birdsongBinary)
+    process.arguments = ["run", "--device", "hw:CARD=NoSuchCard,DEV=0", "--wait-for-device"]
+    let log = Pipe()
+    process.standardError = log
+    try process.run()
+    usleep(1_500_000)
+    #expect(process.isRunning)
+    process.terminate()
+    for _ in 0..<10 where process.isRunning { usleep(50_000) }
+    #expect(!process.isRunning, "still waiting 0.5 s after SIGTERM")
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let retries = text.components(separatedBy: "trying again every 3 s").count - 1
+    #expect(retries == 1, "the missing device should be reported once, not \(retries) times")
+  }
+}

@@ -71,8 +71,11 @@ public final class LiveRunner: Sendable {
   private var isStopping: Bool { stopRequested.load(ordering: .relaxed) || options.shouldStop() }
 
   public func run() throws -> Summary {
-    let engine = try InstallationEngine(config: config, seed: options.seed)
-    let mixer = engine.mixer
+    var config = self.config
+    var engine = try InstallationEngine(config: config, seed: options.seed)
+    var mixer = engine.mixer
+    /// Audio frames played by engines before the current one (a SIGHUP reload starts anew).
+    var timeOffset = 0
     let rate = Double(config.sampleRate)
     let total = options.duration.map { Int(($0 * rate).rounded()) }
     if let total { mixer.scheduleFadeOut(endingBefore: total, over: Self.stopFade) }
@@ -98,9 +101,10 @@ public final class LiveRunner: Sendable {
         "box '\(box.name)': channel \(box.channel + 1), \(box.sound.label), \(box.band), \(box.gainDB) dB")
     }
 
-    func remaining() -> Int { total.map { $0 - mixer.time } ?? Int.max }
+    func remaining() -> Int { total.map { $0 - timeOffset - mixer.time } ?? Int.max }
+    func audioSeconds() -> Double { Double(timeOffset + mixer.time) / rate }
 
-    let control = BoxControl(config: config)
+    var control = BoxControl(config: config)
     var server: ControlServer?
     if !config.controlSocket.isEmpty {
       do {
@@ -115,7 +119,7 @@ public final class LiveRunner: Sendable {
       let boxes = engine.songsPerBox.enumerated().map { index, box in
         "\(box.box) \(control.state(ofBox: index, now: clock.now())) (\(box.songs) songs)"
       }
-      return "\(where_), \(Self.format(seconds: Double(mixer.time) / rate)) of audio; " + boxes.joined(separator: ", ")
+      return "\(where_), \(Self.format(seconds: audioSeconds())) of audio; " + boxes.joined(separator: ", ")
     }
 
     while !isStopping, remaining() > 0 {
@@ -138,9 +142,35 @@ public final class LiveRunner: Sendable {
         control.apply(to: mixer, now: now)
       }
       if options.hangup() {
-        logger.warning(
-          "SIGHUP: reloading the config while playing is not supported yet, so the installation carries on with the config it started with; to apply changes, restart it (systemctl restart birdsong)"
-        )
+        // Reload: a valid config takes over after a 20 ms fade of the old one; a broken one
+        // is refused and the installation carries on as it was.
+        do {
+          let fresh = try InstallationConfig.load(path: config.file)
+          if fresh.channels != config.channels || fresh.sampleRate != config.sampleRate || fresh.device != config.device
+          {
+            logger.warning(
+              "SIGHUP: the new config changes the device, channels or sample rate, which needs a restart (systemctl restart birdsong); carrying on with the old one"
+            )
+          } else {
+            let next = try InstallationEngine(config: fresh, seed: options.seed)
+            if let output = playback {
+              mixer.scheduleFadeOut(at: mixer.time, over: Self.stopFade)
+              while !mixer.safety.isSilent, remaining() > 0 {
+                let frames = min(Mixer.blockSize, remaining())
+                _ = output.play(mixer.nextBlock().baseAddress!, frames: frames)
+                summary.framesPlayed += frames
+              }
+            }
+            timeOffset += mixer.time
+            (config, engine, mixer) = (fresh, next, next.mixer)
+            control = BoxControl(config: fresh)
+            songsLogged = Array(repeating: 0, count: fresh.boxes.count)
+            if let total { mixer.scheduleFadeOut(endingBefore: total - timeOffset, over: Self.stopFade) }
+            logger.notice("SIGHUP: reloaded \(fresh.file): \(fresh.boxes.count) bird boxes")
+          }
+        } catch {
+          logger.error("SIGHUP: the config has a mistake, so the installation carries on with the old one: \(error)")
+        }
       }
       if playback == nil {
         do {
@@ -196,7 +226,7 @@ public final class LiveRunner: Sendable {
         let counts = engine.songsPerBox
         for (index, box) in counts.enumerated() where box.songs > songsLogged[index] {
           logger.debug(
-            "box '\(box.box)' sings (song \(box.songs)) at \(Self.format(seconds: Double(mixer.time) / rate))")
+            "box '\(box.box)' sings (song \(box.songs)) at \(Self.format(seconds: audioSeconds()))")
         }
         songsLogged = counts.map(\.songs)
       }
@@ -209,7 +239,7 @@ public final class LiveRunner: Sendable {
         let ahead = Double(summary.framesPlayed - start.frames) / rate - (clock.now() - start.time)
         if ahead > 0.02 { clock.sleep(ahead) }
       }
-      if mixer.time >= nextHourlySummary {
+      if timeOffset + mixer.time >= nextHourlySummary {
         nextHourlySummary += Int(rate * 3600)
         logHourly(engine, output, summary)
       }
@@ -232,7 +262,7 @@ public final class LiveRunner: Sendable {
     summary.songsPerBox = engine.songsPerBox
     let songs = summary.songsPerBox.map { "\($0.box) \($0.songs)" }.joined(separator: ", ")
     logger.info(
-      "stopped after \(Self.format(seconds: Double(mixer.time) / rate)) of audio: \(summary.underruns) underrun(s), \(summary.reconnects) reconnect(s); songs: \(songs)"
+      "stopped after \(Self.format(seconds: audioSeconds())) of audio: \(summary.underruns) underrun(s), \(summary.reconnects) reconnect(s); songs: \(songs)"
     )
     return summary
   }
