@@ -115,11 +115,11 @@ public final class LiveRunner: Sendable {
       }
     }
     func status() -> String {
-      let where_ = playback.map { "playing on '\($0.configuration.device)'" } ?? "waiting for '\(options.device)'"
+      let place = playback.map { "playing on '\($0.configuration.device)'" } ?? "waiting for '\(options.device)'"
       let boxes = engine.songsPerBox.enumerated().map { index, box in
         "\(box.box) \(control.state(ofBox: index, now: clock.now())) (\(box.songs) songs)"
       }
-      return "\(where_), \(Self.format(seconds: audioSeconds())) of audio; " + boxes.joined(separator: ", ")
+      return "\(place), \(Self.format(seconds: audioSeconds())) of audio; " + boxes.joined(separator: ", ")
     }
 
     while !isStopping, remaining() > 0 {
