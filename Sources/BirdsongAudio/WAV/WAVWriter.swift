@@ -109,12 +109,14 @@ public final class WAVWriter: AudioSink {
     x < limit ? (x > -limit ? x : (x <= -limit ? -limit : 0)) : limit
   }
 
-  /// Scales a sample to an integer of `scale` full scale, rounded half away from zero and
-  /// clamped to [-scale - 1, scale]; NaN becomes 0.
+  /// Scales a sample to an integer of `scale` full scale, rounded to nearest (halves up) and
+  /// clamped to [-scale - 1, scale]; NaN becomes 0. The rounding shifts into positive numbers
+  /// and truncates: no branch on the sample's sign, which a waveform flips all the time.
   @inline(__always)
   private static func quantise(_ x: Float, scale: Float, offset: Float) -> Int32 {
-    let y = min(max(Self.limit(x, 1) * scale + offset, -scale - 1), scale)
-    return Int32(y + (y < 0 ? -0.5 : 0.5))
+    let full = Double(scale)
+    let y = min(max(Double(Self.limit(x, 1)) * full + Double(offset), -full - 1), full)
+    return Int32(y + full + 1.5) - Int32(scale) - 1
   }
 
   public func finish() throws {
