@@ -21,7 +21,10 @@ extension SpeciesCatalogue {
     song: SongPattern(
       songsPerMinute: 1.5...3, syllablePitchJitter: 0.1, timingJitter: 0.03,
       [
-        repeated(150...350, note(0.028, 7800, 6200, attack: 0.01, release: 0.012), rest(0.012))
+        // Each beat of the reel is a double click: two very fast downward sweeps.
+        repeated(
+          150...350, note(0.016, 8000, 6300, attack: 0.008, release: 0.008), rest(0.003),
+          note(0.015, 7600, 6100, level: 0.75, attack: 0.008, release: 0.008), rest(0.006))
       ]))
 
   static let goldcrest = Species(
