@@ -188,12 +188,12 @@ import Testing
 
     try write("After")
     kill(process.processIdentifier, SIGHUP)
-    usleep(500_000)
+    usleep(1_000_000)
     #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("After"))
 
     try write("Broken", species: "dodo")
     kill(process.processIdentifier, SIGHUP)
-    usleep(500_000)
+    usleep(1_000_000)
     #expect(process.isRunning)
     #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("After"))
 
@@ -217,8 +217,8 @@ import Testing
     usleep(1_500_000)
     #expect(process.isRunning)
     process.terminate()
-    for _ in 0..<10 where process.isRunning { usleep(50_000) }
-    #expect(!process.isRunning, "still waiting 0.5 s after SIGTERM")
+    for _ in 0..<30 where process.isRunning { usleep(50_000) }
+    #expect(!process.isRunning, "still waiting 1.5 s after SIGTERM")
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
