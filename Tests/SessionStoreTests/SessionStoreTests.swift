@@ -62,9 +62,11 @@ import Testing
       let process = Process()
       process.executableURL = URL(fileURLWithPath: birdsongBinary)
       process.arguments = ["sessions", "fill", "--database", path, "--count", "100000"]
-      process.standardOutput = Pipe()
+      let output = Pipe()
+      process.standardOutput = output
       try process.run()
-      usleep(UInt32(300_000 + attempt * 170_000))
+      _ = output.fileHandleForReading.availableData  // the first check is in: it printed its number
+      usleep(UInt32(100_000 + attempt * 70_000))
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
     }
