@@ -298,10 +298,5 @@ public final class LiveRunner: Sendable {
     return Int(parts.tm_hour) * 60 + Int(parts.tm_min)
   }
 
-  static func format(seconds: Double) -> String {
-    let whole = Int(seconds.rounded())
-    if whole < 60 { return String(format: "%.1f s", seconds) }
-    return whole >= 3600
-      ? "\(whole / 3600)h \(whole / 60 % 60)m \(whole % 60)s" : "\(whole / 60)m \(whole % 60)s"
-  }
+  static func format(seconds: Double) -> String { AudioDuration.describe(seconds) }
 }

@@ -133,7 +133,7 @@ extension Birdsong {
         try AtomicFile.write(analyser.png(panels: job.panels), to: spectrogram)
       }
       note(
-        "wrote \(output): \(DurationParser.format(job.seconds)), \(job.mixer.channels) channel(s), "
+        "wrote \(output): \(AudioDuration.describe(job.seconds)), \(job.mixer.channels) channel(s), "
           + "\(Int(rate)) Hz, \(sampleFormat == .float32 ? "32-bit float" : "\(sampleFormat.bitsPerSample)-bit")"
           + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
     }

@@ -20,11 +20,4 @@ enum DurationParser {
     return matched ? total : nil
   }
 
-  /// Seconds as "1h 2m 3s" style text.
-  static func format(_ seconds: Double) -> String {
-    if seconds < 60 { return String(format: "%.1f s", seconds) }
-    let whole = Int(seconds.rounded())
-    let (h, m, s) = (whole / 3600, whole / 60 % 60, whole % 60)
-    return h > 0 ? "\(h)h \(m)m \(s)s" : "\(m)m \(s)s"
-  }
 }

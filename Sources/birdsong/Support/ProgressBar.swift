@@ -1,4 +1,5 @@
 import Foundation
+import Installation
 
 /// A progress bar on standard error, drawn only when standard error is a terminal.
 struct ProgressBar {
@@ -22,7 +23,7 @@ struct ProgressBar {
     let filled = Int(fraction * 30)
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
     let audio =
-      "\(DurationParser.format(Double(done) / sampleRate)) of \(DurationParser.format(Double(total) / sampleRate))"
+      "\(AudioDuration.describe(Double(done) / sampleRate)) of \(AudioDuration.describe(Double(total) / sampleRate))"
     let line = String(format: "\r[%@] %3d%%  %@ rendered\u{1B}[K", bar, Int(fraction * 100), audio)
     FileHandle.standardError.write(Data(line.utf8))
     if done == total { clear() }
