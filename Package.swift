@@ -58,7 +58,8 @@ let package = Package(
     .testTarget(name: "KioskTests", dependencies: ["Kiosk", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
     .testTarget(
-      name: "InstallationTests", dependencies: ["Installation", "HearingCheck", "ConfigFiles", "TestSupport"]),
+      name: "InstallationTests",
+      dependencies: ["Installation", "BirdsongSynthesis", "HearingCheck", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )

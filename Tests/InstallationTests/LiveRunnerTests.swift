@@ -1,4 +1,5 @@
 import ALSAOutput
+import BirdsongSynthesis
 import Foundation
 import Installation
 import Logging
@@ -34,10 +35,13 @@ import Testing
     let rate = 48000
     let hour = 3600 * rate
     let clock = SimulatedClock()
+    // Faults at random points of the day (seeded, so a failure can be replayed).
+    var random = SeededGenerator(seed: 8)
+    func somewhere(in hours: ClosedRange<Double>) -> Int { Int(random.uniform(hours) * Double(hour)) }
     let plan = FaultPlan(
-      underrunsAt: [hour / 2, 2 * hour + 12345, 5 * hour],
-      suspendsAt: [3 * hour, 7 * hour + 999],
-      vanishesAt: [(hour + 777, 40), (6 * hour, 125)],
+      underrunsAt: [somewhere(in: 0.1...2), somewhere(in: 2...4), somewhere(in: 4...7.9)],
+      suspendsAt: [somewhere(in: 2.5...3.5), somewhere(in: 6.5...7.5)],
+      vanishesAt: [(somewhere(in: 1...1.9), 40), (somewhere(in: 5...5.9), 125)],
       busyAtStart: 2)
     let devices = FaultyDevices(plan: plan, clock: clock)
     let summary = try runner(duration: 8 * 3600, devices: devices, clock: clock).run()
