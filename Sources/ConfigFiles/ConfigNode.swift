@@ -16,6 +16,19 @@ public struct ConfigNode {
 
   public var line: Int? { node.mark?.line }
 
+  /// Reads and parses a config file; `hint` says what to do when it is missing.
+  public static func load(path: String, hint: String) throws(ConfigError) -> ConfigNode {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      let reason =
+        FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
+      throw ConfigError(file: path, line: nil, field: "", message: "the file \(reason); \(hint)")
+    }
+    return try parse(text, file: path)
+  }
+
   public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
     do {
       guard let node = try Yams.compose(yaml: text) else {

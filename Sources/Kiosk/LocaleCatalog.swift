@@ -26,13 +26,13 @@ public struct LocaleCatalog: Sendable {
         file: folder, line: nil, field: "",
         message: "there is no \(fallbackCode).yaml here: English is the language every other falls back to")
     }
-    let english = try parse(
-      try read(folder + "/\(fallbackCode).yaml"), code: fallbackCode, file: folder + "/\(fallbackCode).yaml",
-      english: nil)
+    let english = try read(
+      ConfigNode.load(path: folder + "/\(fallbackCode).yaml", hint: hint), code: fallbackCode, english: nil)
     var catalogues = [english]
     for file in files.sorted() where file != "\(fallbackCode).yaml" {
       let path = folder + "/" + file
-      catalogues.append(try parse(try read(path), code: String(file.dropLast(5)), file: path, english: english))
+      catalogues.append(
+        try read(ConfigNode.load(path: path, hint: hint), code: String(file.dropLast(5)), english: english))
     }
     return catalogues
   }
@@ -40,7 +40,14 @@ public struct LocaleCatalog: Sendable {
   public static func parse(_ text: String, code: String, file: String, english: LocaleCatalog?) throws(ConfigError)
     -> LocaleCatalog
   {
-    let root = try ConfigNode.parse(text, file: file)
+    try read(ConfigNode.parse(text, file: file), code: code, english: english)
+  }
+
+  private static let hint = "language files live in Config/locales/"
+
+  private static func read(_ root: ConfigNode, code: String, english: LocaleCatalog?) throws(ConfigError)
+    -> LocaleCatalog
+  {
     guard let mapping = root.node.mapping else { throw root.error("expected 'key: text' lines") }
     let allowed = english.map { ["language"] + $0.texts.keys.sorted() } ?? mapping.keys.compactMap(\.string)
     let entries = try root.mapping(allowed: allowed)
@@ -81,13 +88,5 @@ public struct LocaleCatalog: Sendable {
       rest = rest[rest.index(after: close)...]
     }
     return found
-  }
-
-  private static func read(_ path: String) throws(ConfigError) -> String {
-    do {
-      return try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw ConfigError(file: path, line: nil, field: "", message: "cannot be read (check its permissions)")
-    }
   }
 }

@@ -30,17 +30,14 @@ public struct Signposting: Sendable {
   }
 
   public static func load(path: String) throws(ConfigError) -> Signposting {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw ConfigError(file: path, line: nil, field: "", message: "the signposting file cannot be read")
-    }
-    return try parse(text, file: path)
+    try read(ConfigNode.load(path: path, hint: "signposting files live in Config/signposting/"))
   }
 
   public static func parse(_ text: String, file: String) throws(ConfigError) -> Signposting {
-    let root = try ConfigNode.parse(text, file: file)
+    try read(ConfigNode.parse(text, file: file))
+  }
+
+  private static func read(_ root: ConfigNode) throws(ConfigError) -> Signposting {
     let top = try root.mapping(allowed: ["region", "urgent", "routes", "local", "contact_requests"])
     func services(_ key: String) throws(ConfigError) -> [Service] {
       guard let list = top[key] else { return [] }

@@ -5,19 +5,15 @@ import HearingCheck
 /// Reads Config/calibration/<profile>.yaml.
 public enum CalibrationLoader {
   public static func load(path: String) throws(ConfigError) -> CalibrationProfile {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw ConfigError(
-        file: path, line: nil, field: "",
-        message: "the calibration profile cannot be read; without one, levels are relative (see Config/calibration/)")
-    }
-    return try parse(text, file: path)
+    try read(ConfigNode.load(path: path, hint: "without a profile, levels are relative (see Config/calibration/)"))
   }
 
   public static func parse(_ text: String, file: String) throws(ConfigError) -> CalibrationProfile {
-    let root = try ConfigNode.parse(text, file: file)
+    try read(ConfigNode.parse(text, file: file))
+  }
+
+  private static func read(_ root: ConfigNode) throws(ConfigError) -> CalibrationProfile {
+    let file = root.file
     let top = try root.mapping(allowed: [
       "headphone", "standard", "reference_level_dbfs", "maximum_db_spl", "frequencies",
     ])

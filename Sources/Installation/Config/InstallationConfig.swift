@@ -1,3 +1,4 @@
+import ALSAOutput
 import BirdsongSynthesis
 import ConfigFiles
 import Foundation
@@ -62,21 +63,20 @@ public struct InstallationConfig: Sendable {
 
   /// Loads and validates a config file.
   public static func load(path: String) throws(ConfigError) -> InstallationConfig {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      let reason =
-        FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
-      throw ConfigError(
-        file: path, line: nil, field: "",
-        message: "the config file \(reason); pass another with --config, or copy Config/installation.yaml")
-    }
-    return try parse(text, file: path)
+    try read(ConfigNode.load(path: path, hint: "pass another with --config, or copy Config/installation.yaml"))
   }
 
   public static func parse(_ text: String, file: String) throws(ConfigError) -> InstallationConfig {
-    let root = try ConfigNode.parse(text, file: file)
+    try read(ConfigNode.parse(text, file: file))
+  }
+
+  /// What a playback device is asked for.
+  public var pcmRequest: PCMRequest {
+    PCMRequest(channels: channels, sampleRate: sampleRate, latency: latencyMilliseconds / 1000)
+  }
+
+  private static func read(_ root: ConfigNode) throws(ConfigError) -> InstallationConfig {
+    let file = root.file
     let top = try root.mapping(allowed: ["seed", "sample_rate", "output", "schedule", "control_socket", "boxes"])
     let controlSocket = try top["control_socket"]?.string() ?? "/tmp/birdsong.sock"
     let sampleRate = try top["sample_rate"]?.integer(in: 8000...192_000) ?? 48000

@@ -79,8 +79,7 @@ public final class LiveRunner: Sendable {
     let rate = Double(config.sampleRate)
     let total = options.duration.map { Int(($0 * rate).rounded()) }
     if let total { mixer.scheduleFadeOut(endingBefore: total, over: Self.stopFade) }
-    let request = PCMRequest(
-      channels: config.channels, sampleRate: config.sampleRate, latency: config.latencyMilliseconds / 1000)
+    let request = config.pcmRequest
     var summary = Summary()
     var playback: ALSAPlayback?
     var lostAt: Double?
@@ -92,7 +91,7 @@ public final class LiveRunner: Sendable {
     var songsLogged = Array(repeating: 0, count: config.boxes.count)
     let debugSongs = logger.logLevel <= .debug
 
-    let length = options.duration.map { "for \(Self.format(seconds: $0)) of audio" } ?? "until stopped"
+    let length = options.duration.map { "for \(AudioDuration.describe($0)) of audio" } ?? "until stopped"
     logger.info(
       "starting: \(config.boxes.count) bird boxes from \(config.file), seed \(options.seed ?? config.seed), device '\(options.device)', \(length)"
     )
@@ -119,7 +118,7 @@ public final class LiveRunner: Sendable {
       let boxes = engine.songsPerBox.enumerated().map { index, box in
         "\(box.box) \(control.state(ofBox: index, now: clock.now())) (\(box.songs) songs)"
       }
-      return "\(place), \(Self.format(seconds: audioSeconds())) of audio; " + boxes.joined(separator: ", ")
+      return "\(place), \(AudioDuration.describe(audioSeconds())) of audio; " + boxes.joined(separator: ", ")
     }
 
     while !isStopping, remaining() > 0 {
@@ -182,7 +181,7 @@ public final class LiveRunner: Sendable {
             summary.framesSkipped += Self.advance(mixer, by: Int((clock.now() - since) * rate), limit: remaining())
             summary.reconnects += 1
             logger.notice(
-              "the device is back after \(Self.format(seconds: clock.now() - since)); the schedule carries on")
+              "the device is back after \(AudioDuration.describe(clock.now() - since)); the schedule carries on")
           }
           lostAt = nil
           pacedFrom = nil
@@ -226,7 +225,7 @@ public final class LiveRunner: Sendable {
         let counts = engine.songsPerBox
         for (index, box) in counts.enumerated() where box.songs > songsLogged[index] {
           logger.debug(
-            "box '\(box.box)' sings (song \(box.songs)) at \(Self.format(seconds: audioSeconds()))")
+            "box '\(box.box)' sings (song \(box.songs)) at \(AudioDuration.describe(audioSeconds()))")
         }
         songsLogged = counts.map(\.songs)
       }
@@ -262,7 +261,7 @@ public final class LiveRunner: Sendable {
     summary.songsPerBox = engine.songsPerBox
     let songs = summary.songsPerBox.map { "\($0.box) \($0.songs)" }.joined(separator: ", ")
     logger.info(
-      "stopped after \(Self.format(seconds: audioSeconds())) of audio: \(summary.underruns) underrun(s), \(summary.reconnects) reconnect(s); songs: \(songs)"
+      "stopped after \(AudioDuration.describe(audioSeconds())) of audio: \(summary.underruns) underrun(s), \(summary.reconnects) reconnect(s); songs: \(songs)"
     )
     return summary
   }
@@ -298,5 +297,4 @@ public final class LiveRunner: Sendable {
     return Int(parts.tm_hour) * 60 + Int(parts.tm_min)
   }
 
-  static func format(seconds: Double) -> String { AudioDuration.describe(seconds) }
 }

@@ -17,12 +17,7 @@ extension Birdsong {
       var config = InstallationConfig.defaultPath
 
       func run() throws {
-        let installation: InstallationConfig
-        do {
-          installation = try InstallationConfig.load(path: config)
-        } catch {
-          throw fail("\(error)")
-        }
+        let installation = try loadInstallation(config)
         // A hardware device that is here can be asked how many outputs it has.
         let name =
           installation.device.hasPrefix("plug") ? String(installation.device.dropFirst(4)) : installation.device

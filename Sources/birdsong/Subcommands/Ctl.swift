@@ -29,11 +29,7 @@ extension Birdsong {
       if let socket {
         path = socket
       } else {
-        do {
-          path = try InstallationConfig.load(path: config).controlSocket
-        } catch {
-          throw fail("\(error)")
-        }
+        path = try loadInstallation(config).controlSocket
         guard !path.isEmpty else { throw fail("\(config) has no control_socket; set one, or pass --socket") }
       }
       let reply: String

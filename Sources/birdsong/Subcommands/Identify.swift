@@ -22,12 +22,7 @@ extension Birdsong {
 
     func run() throws {
       Interruption.install()
-      let installation: InstallationConfig
-      do {
-        installation = try InstallationConfig.load(path: config)
-      } catch {
-        throw fail("\(error)")
-      }
+      let installation = try loadInstallation(config)
       var boxes = installation.boxes
       if let box {
         boxes = boxes.filter { $0.name.lowercased() == box.lowercased() || String($0.channel + 1) == box }
@@ -40,9 +35,7 @@ extension Birdsong {
       do {
         let pcm = try SystemPCM(
           name: name,
-          request: PCMRequest(
-            channels: installation.channels, sampleRate: installation.sampleRate,
-            latency: installation.latencyMilliseconds / 1000))
+          request: installation.pcmRequest)
         try BoxIdentifier.run(
           config: installation, boxes: boxes, device: pcm,
           announce: { box in

@@ -45,12 +45,7 @@ extension Birdsong {
         throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
       }
       let seconds = try parseDuration(duration)
-      let installation: InstallationConfig
-      do {
-        installation = try InstallationConfig.load(path: config)
-      } catch {
-        throw fail("\(error)")
-      }
+      let installation = try loadInstallation(config)
       let deviceName = device ?? installation.device
       LoggingSystem.bootstrap(StreamLogHandler.standardError)  // one line each: journald keeps them
       var logger = Logger(label: "birdsong")
@@ -61,10 +56,7 @@ extension Birdsong {
         // device that cannot do what the config asks. A card that is busy or unplugged is
         // waited for, like the service does.
         do {
-          let request = PCMRequest(
-            channels: installation.channels, sampleRate: installation.sampleRate,
-            latency: installation.latencyMilliseconds / 1000)
-          try SystemPCM(name: deviceName, request: request).close()
+          try SystemPCM(name: deviceName, request: installation.pcmRequest).close()
         } catch let error as ALSAError where !DeviceList.cards().isEmpty && (error.isBusy || error.isDeviceMissing) {
           // the runner retries, with one log line
         } catch {
