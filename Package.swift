@@ -37,8 +37,14 @@ let package = Package(
     ),
     // The hearing self-check: the procedure as a pure state machine, scoring, simulation.
     .target(name: "HearingCheck", dependencies: ["BirdsongSynthesis"]),
-    // The visitor kiosk: language catalogues and signposting (the screens come next).
-    .target(name: "Kiosk", dependencies: ["HearingCheck", "ConfigFiles"]),
+    // libxcrypt, as a system library: the staff PIN is kept as a salted crypt(3) hash.
+    .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+    // The visitor kiosk: terminal, key map, screens, the flow, headphone output, staff PIN.
+    .target(
+      name: "Kiosk",
+      dependencies: [
+        "HearingCheck", "ConfigFiles", "BirdsongSynthesis", "ALSAOutput", "Installation", "SessionStore", "CCrypt",
+      ]),
     // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
     .target(name: "SessionStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     // The command line: argument parsing and dispatch only.
@@ -46,6 +52,7 @@ let package = Package(
       name: "birdsong",
       dependencies: [
         "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck", "Kiosk", "SessionStore",
+        "ConfigFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -55,7 +62,8 @@ let package = Package(
     .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "TestSupport"]),
-    .testTarget(name: "KioskTests", dependencies: ["Kiosk", "ConfigFiles", "TestSupport"]),
+    .testTarget(
+      name: "KioskTests", dependencies: ["Kiosk", "ConfigFiles", "HearingCheck", "SessionStore", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
     .testTarget(
       name: "InstallationTests",

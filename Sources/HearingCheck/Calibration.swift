@@ -87,3 +87,30 @@ public enum RelativeLevels {
 
   public static var ceiling: Double { maximumDBFS - zeroDBFS }
 }
+
+/// Reference equivalent threshold sound pressure levels (dB SPL at 0 dB HL) for common
+/// audiometric headphones, from the ISO 389 parts named (REFERENCE.md section 3). A
+/// frequency a table lacks must be given by hand.
+public enum ReferenceThresholds {
+  public struct Table: Sendable {
+    public var id: String
+    public var standard: String
+    public var values: [Double: Double]
+  }
+
+  public static let tables: [Table] = [
+    Table(
+      id: "tdh39", standard: "ISO 389-1 (TDH-39)",
+      values: [125: 45, 250: 25.5, 500: 11.5, 1000: 7, 2000: 9, 4000: 9.5, 6000: 15.5, 8000: 13]),
+    Table(
+      id: "hda200", standard: "ISO 389-8 (HDA200)",
+      values: [125: 30.5, 250: 18, 500: 11, 1000: 5.5, 2000: 4.5, 4000: 9.5, 6000: 17, 8000: 17.5]),
+    Table(
+      id: "er3a", standard: "ISO 389-2 (ER-3A insert)",
+      values: [125: 28, 250: 17.5, 500: 9.5, 1000: 5.5, 2000: 11.5, 4000: 15, 8000: 15.5]),
+  ]
+
+  public static func table(_ id: String) -> Table? {
+    tables.first { $0.id == id.lowercased().replacingOccurrences(of: "-", with: "") }
+  }
+}

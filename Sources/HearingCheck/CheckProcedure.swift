@@ -46,9 +46,12 @@ public struct CheckProcedure: Sendable {
 
   public struct Outcome: Sendable {
     public var point: TestPoint
-    /// nil when not measured (too many presentations without settling).
+    /// nil when not measured (too many presentations without settling, or out of range).
     public var threshold: Double?
     public var presentations: Int
+    /// The level the procedure asked for could not be played (it would clip, or exceed the
+    /// calibration's maximum): the threshold is above what this kiosk can measure.
+    public var outOfRange = false
   }
 
   public let settings: Settings
@@ -116,6 +119,18 @@ public struct CheckProcedure: Sendable {
       points.removeFirst()
       estimator = nil
     }
+  }
+
+  /// The current trial's level cannot be played: the frequency is recorded as out of range
+  /// and the check moves on.
+  public mutating func markOutOfRange() {
+    guard let trial = current else { return }
+    current = nil
+    outcomes.append(
+      Outcome(
+        point: trial.point, threshold: nil, presentations: estimator?.presentations ?? 0, outOfRange: true))
+    points.removeFirst()
+    estimator = nil
   }
 
   /// The first frequency of an ear starts from a wide prior; later ones from the nearest

@@ -181,7 +181,7 @@ public final class SessionStore: Sendable {
         sql: """
           SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.signposting,
                  c.seconds, t.ear, t.frequency, t.level, t.presentations
-          FROM check_result c JOIN threshold t ON t.check_resultId = c.id ORDER BY c.id, t.ear, t.frequency
+          FROM check_result c LEFT JOIN threshold t ON t.check_resultId = c.id ORDER BY c.id, t.ear, t.frequency
           """)
       var lines = [
         "check,finished_at,language,mode,calibrated,reliable,outcome,signposting,seconds,ear,frequency_hz,level_db,presentations"
@@ -190,10 +190,34 @@ public final class SessionStore: Sendable {
         let fields: [String] = [
           "\(row["id"] as Int64)", row["finished_at"], row["language"], row["mode"],
           (row["calibrated"] as Bool) ? "yes" : "no", (row["reliable"] as Bool) ? "yes" : "no", row["outcome"],
-          row["signposting"], String(format: "%.0f", row["seconds"] as Double), row["ear"],
-          String(format: "%.0f", row["frequency"] as Double),
-          (row["level"] as Double?).map { String(format: "%.1f", $0) } ?? "not measured",
-          "\(row["presentations"] as Int)",
+          row["signposting"], String(format: "%.0f", row["seconds"] as Double), row["ear"] as String? ?? "",
+          (row["frequency"] as Double?).map { String(format: "%.0f", $0) } ?? "",
+          (row["level"] as Double?).map { String(format: "%.1f", $0) }
+            ?? (row["ear"] as String? == nil ? "" : "not measured"),
+          (row["presentations"] as Int?).map(String.init) ?? "",
+        ]
+        lines.append(fields.map(Self.csvField).joined(separator: ","))
+      }
+      return lines.joined(separator: "\n") + "\n"
+    }
+  }
+
+  /// The consented contact requests still within their retention, as CSV (staff only: the
+  /// command asks for the staff PIN).
+  public func exportContactsCSV(now: Date = Date()) throws -> String {
+    try database.read { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, created_at, keep_until, consent_version, name, phone, email, service
+          FROM contact_request WHERE keep_until >= ? ORDER BY id
+          """, arguments: [now])
+      var lines = ["request,created_at,keep_until,consent_version,name,phone,email,service"]
+      for row in rows {
+        let fields: [String] = [
+          "\(row["id"] as Int64)", row["created_at"], row["keep_until"], row["consent_version"],
+          Self.inert(row["name"]), Self.inert(row["phone"] as String? ?? ""), Self.inert(row["email"] as String? ?? ""),
+          row["service"],
         ]
         lines.append(fields.map(Self.csvField).joined(separator: ","))
       }
@@ -226,6 +250,13 @@ public final class SessionStore: Sendable {
 
   public func journalMode() throws -> String {
     try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+  }
+
+  /// What a visitor typed, made harmless for a spreadsheet: a leading =, +, - or @ would
+  /// otherwise be taken as a formula.
+  static func inert(_ text: String) -> String {
+    guard let first = text.first, "=+-@".contains(first) else { return text }
+    return "'" + text
   }
 
   static func csvField(_ text: String) -> String {

@@ -10,8 +10,8 @@ struct Birdsong: ParsableCommand {
       show visitors which birds (and so which frequencies) they can still hear.
       """,
     subcommands: [
-      Run.self, Render.self, SpeciesList.self, Devices.self, Identify.self, Ctl.self, Check.self, Sessions.self,
-      Config.self,
+      Run.self, Render.self, KioskCommand.self, Calibrate.self, SpeciesList.self, Devices.self, Identify.self, Ctl.self,
+      Check.self, Sessions.self, Config.self,
     ]
   )
 }

@@ -49,3 +49,27 @@ public enum CalibrationLoader {
       maximumSPL: try top["maximum_db_spl"]?.double(in: 40...110, unit: " dB SPL") ?? 95, points: points)
   }
 }
+
+extension CalibrationLoader {
+  /// The profile as a YAML file that `load` reads back, with a note of how it was made.
+  public static func yaml(_ profile: CalibrationProfile, note: String) -> String {
+    var text = note.split(separator: "\n").map { "# " + $0 }.joined(separator: "\n") + "\n"
+    text += "headphone: \(quoted(profile.headphone))\n"
+    text += "standard: \(quoted(profile.standard))\n"
+    text += "reference_level_dbfs: \(number(profile.referenceLevelDBFS))\n"
+    text += "maximum_db_spl: \(number(profile.maximumSPL))\n"
+    text += "frequencies:\n"
+    for (frequency, point) in profile.points.sorted(by: { $0.key < $1.key }) {
+      text += "  \(Int(frequency)): {retspl: \(number(point.retspl)), measured_db_spl: \(number(point.measuredSPL))}\n"
+    }
+    return text
+  }
+
+  private static func quoted(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  }
+
+  private static func number(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+  }
+}

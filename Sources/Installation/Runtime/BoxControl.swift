@@ -14,6 +14,9 @@ public final class BoxControl {
   private var paused: Set<Int> = []
   private var quietUntil = -Double.infinity
   private var singRequests: [Int] = []
+  /// Boxes singing because they were asked to: heard through a quiet spell or a pause until
+  /// the song ends (so the kiosk's group check can play one bird at a time).
+  private var requestedSongs: Set<Int> = []
   /// Boxes still to sing in a sweep, lowest band first, and whether the current one started.
   private var sweep: [Int] = []
   private var sweepStarted = false
@@ -60,7 +63,7 @@ public final class BoxControl {
         return argument.isEmpty ? "error: sing which box?" : unknownBox(argument)
       }
       singRequests.append(box)
-      return "ok: '\(config.boxes[box].name)' sings now"
+      return "ok: '\(config.boxes[box].name)' sings now (heard even while quiet or paused)"
     case "sweep":
       sweep = config.boxes.indices.sorted { config.boxes[$0].band.center < config.boxes[$1].band.center }
       sweepStarted = false
@@ -74,8 +77,12 @@ public final class BoxControl {
   /// Brings the mixer in line with the commands: gains (gliding, so no clicks) and songs.
   /// Input `i` of the mixer is box `i` of the config.
   public func apply(to mixer: Mixer, now: Double) {
-    for box in singRequests { Self.singNow(mixer, box) }
+    for box in singRequests {
+      Self.singNow(mixer, box)
+      requestedSongs.insert(box)
+    }
     singRequests.removeAll(keepingCapacity: true)
+    requestedSongs = requestedSongs.filter { Self.isSinging(mixer, $0) }
 
     var current: Int?
     if let box = sweep.first, mixer.time >= sweepGapUntil {
@@ -97,7 +104,7 @@ public final class BoxControl {
       } else if !sweep.isEmpty {
         audible = index == current
       } else {
-        audible = !quiet && !paused.contains(index)
+        audible = requestedSongs.contains(index) || (!quiet && !paused.contains(index))
       }
       mixer.setGain(audible ? Float(pow(10, box.gainDB / 20)) : 0, forInput: index)
     }

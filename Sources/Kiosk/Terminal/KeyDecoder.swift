@@ -1,12 +1,12 @@
-/// What a visitor pressed, after the config's key map: the kiosk knows only these.
-public enum KioskKey: Sendable, Equatable {
-  case hear
-  case left
-  case right
-  case ok
-  /// The staff chord (Ctrl-B then S, by default): opens the PIN prompt.
-  case staff
+/// A key as the terminal sends it, before the kiosk's key map gives it a meaning.
+public enum TerminalKey: Sendable, Hashable {
+  /// A printable character (space included), in any script.
   case character(Character)
+  case enter
+  case backspace
+  case left, right, up, down
+  /// The staff chord (Ctrl-B then S): opens the PIN prompt.
+  case staffChord
 }
 
 /// Turns the bytes a terminal sends into keys. Control keys that would end or suspend a
@@ -20,9 +20,9 @@ public struct KeyDecoder: Sendable {
   public init() {}
 
   /// Feeds bytes; returns the keys they complete.
-  public mutating func feed(_ bytes: some Sequence<UInt8>) -> [KioskKey] {
+  public mutating func feed(_ bytes: some Sequence<UInt8>) -> [TerminalKey] {
     pending.append(contentsOf: bytes)
-    var keys: [KioskKey] = []
+    var keys: [TerminalKey] = []
     while let first = pending.first {
       if first == 0x1B {  // ESC: an arrow key (ESC [ C) or a stray sequence
         guard pending.count >= 2 else { break }
@@ -35,26 +35,35 @@ public struct KeyDecoder: Sendable {
           if pending.count > 16 { pending.removeAll() }  // garbage: drop it
           break
         }
-        switch pending[end] {
-        case UInt8(ascii: "C"): keys.append(.right)
-        case UInt8(ascii: "D"): keys.append(.left)
-        default: break  // other arrows, function keys, mouse reports: nothing
-        }
+        let arrows: [UInt8: TerminalKey] = [0x41: .up, 0x42: .down, 0x43: .right, 0x44: .left]
+        // Only a bare arrow counts (ESC [ C or ESC O C), not one with modifiers or a mouse report.
+        if end == 2, let arrow = arrows[pending[end]] { keys.append(arrow) }
         pending.removeSubrange(0...end)
+        continue
+      }
+      if first >= 0x80 {  // the lead byte of a UTF-8 character: wait for all of it
+        let length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1
+        guard pending.count >= length else { break }
+        let scalarBytes = pending.prefix(length)
+        pending.removeFirst(length)
+        if let text = String(validating: scalarBytes, as: UTF8.self), let character = text.first {
+          staffArmed = false
+          keys.append(.character(character))
+        }
         continue
       }
       pending.removeFirst()
       if staffArmed {
         staffArmed = false
         if first == UInt8(ascii: "s") || first == UInt8(ascii: "S") {
-          keys.append(.staff)
+          keys.append(.staffChord)
           continue
         }
       }
       switch first {
       case 0x02: staffArmed = true  // Ctrl-B, the first half of the staff chord
-      case 0x0D, 0x0A: keys.append(.ok)
-      case UInt8(ascii: " "): keys.append(.hear)
+      case 0x0D, 0x0A: keys.append(.enter)
+      case 0x7F, 0x08: keys.append(.backspace)
       case 0x03, 0x04, 0x1A, 0x1C: break  // Ctrl-C, Ctrl-D, Ctrl-Z, Ctrl-\: nothing in kiosk mode
       case 0x20...0x7E: keys.append(.character(Character(UnicodeScalar(first))))
       default: break

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ConfigFiles
 import Foundation
+import Kiosk
 import SessionStore
 
 extension Birdsong {
@@ -44,13 +46,36 @@ extension Birdsong {
 
     struct Export: ParsableCommand {
       static let configuration = CommandConfiguration(
-        abstract: "The anonymous results as CSV on standard output (contact requests are never exported here).")
+        abstract: "The anonymous results as CSV on standard output; with --contacts, the contact requests.",
+        discussion: """
+          Contact requests hold names and phone numbers: they are exported only with --contacts and
+          the staff PIN (asked for on the terminal, or read from standard input).
+          """)
       @OptionGroup var database: Database
       @Flag(help: "CSV (the only format for now).") var csv = false
+      @Flag(help: "Export the contact requests instead (asks for the staff PIN).") var contacts = false
+      @Option(help: ArgumentHelp("The kiosk config holding the staff PIN hash.", valueName: "file"))
+      var config = KioskConfig.defaultPath
 
       func run() throws {
         guard csv else { throw fail("say which format: --csv") }
-        print(try database.open().exportCSV(), terminator: "")
+        guard contacts else {
+          print(try database.open().exportCSV(), terminator: "")
+          return
+        }
+        let hash: String
+        do {
+          guard let configured = try KioskConfig.load(path: config).pinHash else {
+            throw fail("\(config) has no staff PIN; set one with 'birdsong kiosk --hash-pin' first")
+          }
+          hash = configured
+        } catch let error as ConfigError {
+          throw fail("\(error)")
+        }
+        guard StaffPIN.matches(try readSecret("Staff PIN: "), hash: hash) else {
+          throw fail("wrong staff PIN; nothing exported")
+        }
+        print(try database.open().exportContactsCSV(), terminator: "")
       }
     }
 

@@ -1,3 +1,5 @@
+import ConfigFiles
+
 /// Reads a --duration value, or says in one line what is wrong with it.
 func parseDuration(_ text: String?) throws -> Double? {
   guard let text else { return nil }

@@ -1,0 +1,113 @@
+import ConfigFiles
+import Foundation
+import HearingCheck
+import Installation
+
+/// Config/kiosk.yaml: where the kiosk finds its words, services, calibration and database,
+/// which device the headphones are on, its keys, its timeout and the staff PIN.
+public struct KioskConfig: Sendable {
+  public static let defaultPath = "Config/kiosk.yaml"
+  /// The PIN of the example hash in Config/kiosk.yaml; `config check` warns while it works.
+  public static let examplePIN = "1234"
+
+  public var file: String
+  public var defaultLanguage: String
+  public var localesFolder: String
+  public var signpostingFile: String
+  /// nil: no calibration, levels are relative.
+  public var calibrationFile: String?
+  public var databaseFile: String
+  public var headphoneDevice: String
+  public var sampleRate: Int
+  /// The installation whose boxes sing in the group check and are quieted during a
+  /// headphone check; nil when the kiosk stands alone.
+  public var installationFile: String?
+  public var idleTimeout: Double
+  /// How long the boxes are asked to stay quiet for one headphone check (renewed while it runs).
+  public var quietSeconds: Double
+  public var frequencies: [Double]
+  public var keys: KeyMap
+  public var pinHash: String?
+
+  public static func load(path: String) throws(ConfigError) -> KioskConfig {
+    try read(ConfigNode.load(path: path, hint: "start from the example in Config/kiosk.yaml"))
+  }
+
+  public static func parse(_ text: String, file: String) throws(ConfigError) -> KioskConfig {
+    try read(ConfigNode.parse(text, file: file))
+  }
+
+  private static func read(_ root: ConfigNode) throws(ConfigError) -> KioskConfig {
+    let top = try root.mapping(allowed: [
+      "language", "locales", "signposting", "calibration", "database", "headphones", "installation",
+      "idle_timeout", "quiet_seconds", "frequencies", "keys", "staff",
+    ])
+    func path(_ key: String, _ fallback: String) throws(ConfigError) -> String {
+      try top[key]?.string() ?? fallback
+    }
+    var device = "default"
+    var rate = 48000
+    if let headphones = try top["headphones"]?.mapping(allowed: ["device", "sample_rate"]) {
+      device = try headphones["device"]?.string() ?? device
+      rate = try headphones["sample_rate"]?.integer(in: 22050...192000) ?? rate
+    }
+    let calibration = try top["calibration"]?.string()
+    let installation = try top["installation"]?.string()
+    var frequencies = CheckProcedure.Settings().frequencies
+    if let list = top["frequencies"] {
+      frequencies = []
+      for node in try list.sequence() {
+        let frequency = try node.double(in: 125...16000, unit: " Hz")
+        guard frequency * 2 < Double(rate) * 0.9 else {
+          throw node.error("\(Int(frequency)) Hz is too high for a sample rate of \(rate) Hz")
+        }
+        frequencies.append(frequency)
+      }
+      guard !frequencies.isEmpty else { throw list.error("list at least one frequency, e.g. [1000, 2000, 4000]") }
+    }
+    var pinHash: String?
+    if let staff = try top["staff"]?.mapping(allowed: ["pin_hash"]) {
+      pinHash = try staff["pin_hash"]?.string()
+      if let hash = pinHash, !hash.hasPrefix("$") {
+        throw staff["pin_hash"]!.error(
+          "this is not a PIN hash; make one with 'birdsong kiosk --hash-pin' (never write the PIN itself here)")
+      }
+    }
+    return KioskConfig(
+      file: root.file, defaultLanguage: try path("language", "en"), localesFolder: try path("locales", "Config/locales"),
+      signpostingFile: try path("signposting", "Config/signposting/england.yaml"),
+      calibrationFile: calibration == "none" ? nil : calibration,
+      databaseFile: try path("database", "Data/sessions.sqlite"), headphoneDevice: device, sampleRate: rate,
+      installationFile: installation == "none" ? nil : installation,
+      idleTimeout: try top["idle_timeout"]?.duration(in: 5...3600) ?? 90,
+      quietSeconds: try top["quiet_seconds"]?.duration(in: 30...3600) ?? 600, frequencies: frequencies,
+      keys: try top["keys"].map { node throws(ConfigError) in try KeyMap.read(node) } ?? .standard,
+      pinHash: pinHash)
+  }
+}
+
+/// Everything the kiosk reads before it starts, checked together so that a mistake in any
+/// file stops it with one clear line instead of halfway through a visitor's check.
+public struct KioskResources: Sendable {
+  public var config: KioskConfig
+  public var languages: [LocaleCatalog]
+  public var signposting: Signposting
+  public var calibration: CalibrationProfile?
+  public var installation: InstallationConfig?
+
+  public static func load(_ config: KioskConfig) throws(ConfigError) -> KioskResources {
+    let languages = try LocaleCatalog.loadAll(folder: config.localesFolder)
+    guard languages.contains(where: { $0.code == config.defaultLanguage }) else {
+      throw ConfigError(
+        file: config.file, line: nil, field: "language",
+        message: "there is no \(config.defaultLanguage).yaml in \(config.localesFolder); "
+          + "choose one of \(languages.map(\.code).joined(separator: ", "))")
+    }
+    return KioskResources(
+      config: config, languages: languages, signposting: try Signposting.load(path: config.signpostingFile),
+      calibration: try config.calibrationFile.map { path throws(ConfigError) in try CalibrationLoader.load(path: path) },
+      installation: try config.installationFile.map { path throws(ConfigError) in
+        try InstallationConfig.load(path: path)
+      })
+  }
+}

@@ -1,0 +1,334 @@
+import BirdsongSynthesis
+import Foundation
+import HearingCheck
+
+/// What each stage of the visitor flow looks like. Every word a visitor reads comes from the
+/// language catalogue; the staff screens are in English.
+extension KioskSession {
+  /// The whole screen for a terminal of `width` x `height`: a title bar, the stage's page,
+  /// the idle countdown when it runs, and a bar naming the keys.
+  public func frame(width: Int, height: Int, now: Double) -> ScreenFrame {
+    var body = ScreenFrame(width: width)
+    let hints = draw(&body, now: now)
+    var screen = ScreenFrame(width: width)
+    screen.line(" Hearing Birdsong" + (language.code == "en" ? "" : "  ·  \(language.name)"), .bar)
+    screen.blank()
+    var room = max(3, height - 4)
+    let countdown = !isIdleExempt && idleRemaining(now: now) <= Self.countdownSeconds
+    if countdown { room -= 2 }
+    let pages = stride(from: 0, to: max(body.lines.count, 1), by: room).map {
+      Array(body.lines[$0..<min($0 + room, body.lines.count)])
+    }
+    pageCount = pages.count
+    for line in pages[min(page, pages.count - 1)] { screen.line(line.text, line.style) }
+    while screen.lines.count < height - 1 - (countdown ? 2 : 0) { screen.blank() }
+    if countdown {
+      screen.blank()
+      screen.line(
+        text("idle.countdown", ["seconds": String(max(0, Int(idleRemaining(now: now).rounded(.up))))]), .alert)
+    }
+    var footer = hints.joined(separator: "    ")
+    if pages.count > 1 {
+      footer = "\(page + 1)/\(pages.count)  " + (page + 1 < pages.count ? text("hint.more", ["key": keys.label(for: .ok)]) : footer)
+    }
+    screen.line(" " + footer, .bar)
+    return screen
+  }
+
+  private func hint(_ action: KioskAction, _ key: String) -> String {
+    text(key, ["key": keys.label(for: action)])
+  }
+
+  /// Draws the stage's body; returns the key hints for the bottom bar.
+  private func draw(_ body: inout ScreenFrame, now: Double) -> [String] {
+    switch stage {
+    case .attract:
+      body.blank()
+      body.paragraph(text("attract.title"), .title)
+      body.blank()
+      body.paragraph(text("attract.body"))
+      body.blank()
+      body.paragraph(Self.birdLine(now: now), .dim)
+      body.blank()
+      body.paragraph(resources.languages.map(\.name).joined(separator: " · "), .dim)
+      return [hint(.ok, "hint.start")]
+    case .language(let selected):
+      body.paragraph(text("language.prompt"), .strong)
+      body.blank()
+      for (index, catalogue) in resources.languages.enumerated() {
+        body.line((index == selected ? "▶ " : "  ") + catalogue.name, index == selected ? .selected : .plain)
+      }
+      return [hint(.left, "hint.choose"), hint(.ok, "hint.ok")]
+    case .about:
+      body.paragraph(text("about.title"), .title)
+      body.blank()
+      body.paragraph(text("about.body"))
+      body.blank()
+      body.paragraph(text("about.not_for_you"))
+      body.blank()
+      drawRedFlags(&body)
+      body.blank()
+      body.paragraph(text("consent.prompt"), .strong)
+      return [hint(.ok, "hint.agree"), hint(.left, "hint.stop")]
+    case .mode(let headphones):
+      body.paragraph(text("mode.title"), .title)
+      body.blank()
+      body.paragraph(text("mode.headphones"), headphones ? .selected : .plain, indent: "  ", first: headphones ? "▶ " : "  ")
+      body.blank()
+      body.paragraph(text("mode.boxes"), headphones ? .plain : .selected, indent: "  ", first: headphones ? "  " : "▶ ")
+      return [hint(.left, "hint.choose"), hint(.ok, "hint.ok")]
+    case .headphoneCheck(let ear, let trouble):
+      body.paragraph(text("headphones.title"), .title)
+      body.blank()
+      if let problem = output.problem {
+        body.paragraph(text("headphones.unavailable"), .alert)
+        body.line(problem, .dim)
+        return [hint(.left, "hint.stop")]
+      }
+      if trouble {
+        body.paragraph(text("headphones.trouble"), .alert)
+        return [hint(.ok, "hint.retry")]
+      }
+      body.paragraph(text("headphones.check", ["ear": text("ear.\(ear.rawValue)")]))
+      body.blank()
+      body.line(Self.earPicture(ear), .strong)
+      body.blank()
+      // The visual cue for the check tone: shown while it sounds.
+      if Int((now - stageStarted) / 1) % 2 == 0 { body.line("♪ ♪ ♪", .strong) } else { body.blank() }
+      return [hint(.ok, "hint.yes"), hint(.left, "hint.no")]
+    case .practice(let practice):
+      body.paragraph(text("practice.title"), .title)
+      body.blank()
+      body.paragraph(text("practice.body", ["key": keys.label(for: .hear)]))
+      body.blank()
+      // Practice beeps are shown as they sound, and each press is acknowledged.
+      let sounding = now <= practice.toneEndsAt
+      body.line(sounding ? "♪ ♪ ♪" : " ", .strong)
+      body.line(String(repeating: "● ", count: practice.heard) + String(repeating: "○ ", count: 3 - practice.heard))
+      if practice.done {
+        body.blank()
+        body.paragraph(text(practice.heard > 0 ? "practice.ready" : "practice.none_heard"), .strong)
+        return [hint(.ok, "hint.start")]
+      }
+      return [hint(.hear, "hint.hear")]
+    case .test(let test):
+      let progress = test.procedure.progress
+      let point = test.trial?.point ?? test.procedure.outcomes.last?.point
+      body.paragraph(text("test.listen", ["key": keys.label(for: .hear)]), .title)
+      body.blank()
+      if let point {
+        body.paragraph(text("test.progress", ["ear": text("ear.\(point.ear.rawValue)"), "bird": birdName(for: point.frequency)]))
+        body.line(Self.earPicture(point.ear))
+      }
+      body.blank()
+      let filled = progress.total == 0 ? 0 : progress.done * 30 / progress.total
+      body.line("[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled) + "]")
+      body.line(text("test.step", ["done": String(progress.done + 1), "total": String(progress.total)]), .dim)
+      body.blank()
+      if let notice = test.notice { body.paragraph(text(notice.key), notice.key == "test.too_early" ? .alert : .strong) }
+      if idleRemaining(now: now) <= Self.countdownSeconds { body.paragraph(text("idle.still_there"), .alert) }
+      return [hint(.hear, "hint.hear")]
+    case .results(let result):
+      drawResults(result, &body)
+      return [hint(.ok, "hint.next")]
+    case .boxesIntro:
+      body.paragraph(text("boxes.title"), .title)
+      body.blank()
+      body.paragraph(text("boxes.intro", ["key": keys.label(for: .hear)]))
+      return [hint(.ok, "hint.start")]
+    case .boxes(let boxes):
+      body.paragraph(text("boxes.title"), .title)
+      body.blank()
+      body.paragraph(text("boxes.listening", ["number": String(boxes.index + 1), "total": String(boxes.order.count)]))
+      body.blank()
+      body.line(
+        boxes.heard.enumerated().map { $0.offset == boxes.index ? ($0.element ? "●" : "◌") : ($0.element ? "●" : "·") }
+          .joined(separator: " "), .strong)
+      return [hint(.hear, "hint.hear")]
+    case .boxesResult(let heard):
+      body.paragraph(text("results.title"), .title)
+      body.blank()
+      let order = lastBoxes?.order ?? boxOrder
+      if let highest = highestHeard(order: order, heard: heard), let box = resources.installation?.boxes[highest] {
+        body.paragraph(
+          text(
+            "boxes.result",
+            ["bird": box.species.map(birdName) ?? box.name, "frequency": String(Int(box.band.center.rounded()))]),
+          .strong)
+      } else {
+        body.paragraph(text("boxes.none"), .strong)
+      }
+      body.blank()
+      for (box, wasHeard) in zip(order, heard) {
+        guard let config = resources.installation?.boxes[box] else { continue }
+        body.line((wasHeard ? "● " : "○ ") + (config.species.map(birdName) ?? config.name) + "  \(Int(config.band.center)) Hz")
+      }
+      body.blank()
+      body.paragraph(text("boxes.relative"))
+      body.blank()
+      body.paragraph(text("results.next_step"))
+      return [hint(.ok, "hint.next")]
+    case .signposting:
+      drawSignposting(&body)
+      return [hint(.ok, "hint.next")]
+    case .contactOffer:
+      body.paragraph(text("contact.title"), .title)
+      body.blank()
+      body.paragraph(text("contact.offer"))
+      return [hint(.ok, "hint.yes"), hint(.right, "hint.skip")]
+    case .contactConsent:
+      body.paragraph(text("contact.title"), .title)
+      body.blank()
+      body.paragraph(consentText)
+      return [hint(.ok, "hint.agree"), hint(.left, "hint.no")]
+    case .contactEntry(let contact):
+      body.paragraph(text("contact.title"), .title)
+      body.blank()
+      body.paragraph(text("contact.name"))
+      body.line("> " + contact.name + (contact.askingReach ? "" : "▁"), .strong)
+      if contact.askingReach {
+        body.blank()
+        body.paragraph(text("contact.reach"))
+        body.line("> " + contact.reach + "▁", .strong)
+      }
+      if let error = contact.error {
+        body.blank()
+        body.paragraph(text(error), .alert)
+      }
+      body.blank()
+      body.paragraph(text("contact.typing_help"), .dim)
+      return ["Enter", "Backspace"]
+    case .thanks(let contacted):
+      body.blank()
+      body.paragraph(text("thanks"), .title)
+      if contacted {
+        body.blank()
+        body.paragraph(text("contact.saved", ["service": resources.signposting.contactService]))
+      }
+      return [hint(.ok, "hint.ok")]
+    case .staffPIN(let entered, let message):
+      body.line("Staff", .title)
+      body.blank()
+      body.line("PIN: " + String(repeating: "*", count: entered.count) + "▁")
+      if let message { body.line(message, .alert) }
+      body.blank()
+      body.line("Type the PIN and press Enter. ← on an empty PIN goes back.", .dim)
+      return ["Enter", "←"]
+    case .staffMenu(let message):
+      body.line("Staff menu", .title)
+      body.blank()
+      body.line("1  Exit the kiosk")
+      body.line("2  Level check (1 kHz, 40 dB, both ears, 3 s)")
+      body.line("3  Today's checks")
+      body.line("Enter  Back to the visitors' start screen")
+      body.blank()
+      for line in message { body.line(line, .strong) }
+      if resources.calibration == nil { body.line("No calibration profile: levels are relative.", .dim) }
+      for name in resources.signposting.placeholders.prefix(3) { body.line("Placeholder still in signposting: \(name)", .dim) }
+      return ["1 2 3", "Enter"]
+    }
+  }
+
+  private func drawRedFlags(_ body: inout ScreenFrame) {
+    body.paragraph(text("redflags.title"), .alert)
+    for key in ["redflags.sudden", "redflags.one_ear", "redflags.pain", "redflags.dizzy"] {
+      body.paragraph(text(key), indent: "  ", first: "• ")
+    }
+  }
+
+  private func drawResults(_ result: CheckResult, _ body: inout ScreenFrame) {
+    body.paragraph(text("results.title"), .title)
+    body.blank()
+    switch result.outcome {
+    case .notMeasured:
+      body.paragraph(text("results.not_measured"), .strong)
+    case .within:
+      body.paragraph(text("outcome.within"), .strong)
+    case .refer:
+      body.paragraph(text("outcome.refer"), .strong)
+    }
+    if result.outcome != .notMeasured {
+      if let average = result.betterEarAverage, let grade = result.grade {
+        body.paragraph(
+          text("results.grade", ["level": String(Int(average.rounded())), "grade": text("grade.\(grade.rawValue)")]))
+      }
+      let birds = result.harderFrequencies.map { birdName(for: $0) }
+      var seen: Set<String> = []
+      let distinct = birds.filter { seen.insert($0).inserted }
+      if !distinct.isEmpty {
+        body.paragraph(text("results.missing_birds", ["birds": distinct.joined(separator: ", ")]))
+      }
+    }
+    body.paragraph(text("results.next_step"))
+    body.blank()
+    if !calibrated { body.paragraph(text("results.relative"), .dim) }
+    let label = calibrated ? text("results.axis_hl") : text("results.axis_relative")
+    for line in Audiogram.draw(result, levelLabel: label, width: body.textWidth) { body.line(line) }
+    body.line("O " + text("ear.right") + "    X " + text("ear.left"))
+    body.blank()
+    // The numbers behind the picture.
+    let frequencies = Set(result.outcomes.map(\.point.frequency)).sorted()
+    for frequency in frequencies {
+      let cells = [Ear.right, .left].map { ear -> String in
+        guard let outcome = result.outcome(ear, frequency) else { return "-" }
+        if let threshold = outcome.threshold { return String(Int(threshold.rounded())) }
+        return outcome.outOfRange ? text("results.out_of_range") : text("results.not_measured_short")
+      }
+      let name = shortHertz(frequency) + " Hz"
+      body.line(
+        name.padding(toLength: 8, withPad: " ", startingAt: 0) + "O " + cells[0].padding(toLength: 14, withPad: " ", startingAt: 0)
+          + "X " + cells[1] + "   " + birdName(for: frequency))
+    }
+  }
+
+  private func drawSignposting(_ body: inout ScreenFrame) {
+    let signposting = resources.signposting
+    body.paragraph(text("signpost.title"), .title)
+    body.blank()
+    drawRedFlags(&body)
+    for service in signposting.urgent { drawService(service, &body) }
+    body.blank()
+    body.paragraph(text("signpost.routes"), .strong)
+    for service in signposting.routes { drawService(service, &body) }
+    if !signposting.local.isEmpty {
+      body.blank()
+      body.paragraph(text("signpost.local"), .strong)
+      for service in signposting.local { drawService(service, &body) }
+    }
+  }
+
+  private func drawService(_ service: Signposting.Service, _ body: inout ScreenFrame) {
+    body.paragraph(service.name, .strong, indent: "  ", first: "▸ ")
+    let details = [service.phone.map { "☎ " + $0 }, service.web, service.address, service.hours].compactMap { $0 }
+    if !details.isEmpty { body.paragraph(details.joined(separator: "  ·  "), indent: "  ") }
+    body.paragraph(service.how, indent: "  ")
+  }
+
+  /// The bird a test frequency stands for: the installation's box nearest to it in pitch, or
+  /// failing that the catalogue's species whose natural band is nearest.
+  func birdName(for frequency: Double) -> String {
+    let distance = { (band: FrequencyBand) in abs(log(band.center / frequency)) }
+    if let boxes = resources.installation?.boxes,
+      let species = boxes.compactMap({ box in box.species.map { (box.band, $0) } }).min(by: { distance($0.0) < distance($1.0) })?.1
+    {
+      return birdName(species)
+    }
+    let species = SpeciesCatalogue.all.min { distance($0.naturalBand) < distance($1.naturalBand) }!
+    return birdName(species)
+  }
+
+  func birdName(_ species: Species) -> String {
+    language.texts["bird.\(species.id)"] ?? english.texts["bird.\(species.id)"] ?? species.commonName
+  }
+
+  static func earPicture(_ ear: Ear) -> String {
+    ear == .left ? "◀◀  L" : "R  ▶▶"
+  }
+
+  /// A line of the attract screen that changes slowly, so it looks alive.
+  static func birdLine(now: Double) -> String {
+    let notes = ["♪", "♫", "♩", "♬"]
+    let step = Int(now / 2) % notes.count
+    return (0..<8).map { notes[($0 + step) % notes.count] }.joined(separator: "  ")
+  }
+}

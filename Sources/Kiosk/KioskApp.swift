@@ -1,0 +1,27 @@
+import Foundation
+import SessionStore
+
+/// The kiosk's main loop: keys in, time passing, the screen redrawn when it changes (or the
+/// terminal is resized). Runs until staff exit or `shouldStop` says so (SIGTERM).
+public enum KioskApp {
+  public static func run(
+    session: KioskSession, terminal: RawTerminal, shouldStop: () -> Bool, clock: () -> Double = HeadphoneOutput.monotonic
+  ) {
+    var decoder = KeyDecoder()
+    var shown: (frame: ScreenFrame, height: Int)?
+    session.reset(now: clock())
+    while !session.isFinished, !shouldStop() {
+      for key in decoder.feed(terminal.read(timeout: 0.02)) { session.handle(key, now: clock()) }
+      let now = clock()
+      session.tick(now: now)
+      let size = terminal.size
+      let frame = session.frame(width: size.width, height: size.height, now: now)
+      if shown?.frame != frame || shown?.height != size.height {
+        // A new size clears the screen first: old lines would linger past the new edges.
+        if let shown, shown.frame.width != frame.width || shown.height != size.height { terminal.write("\u{1B}[2J") }
+        terminal.write(frame.ansi(height: size.height))
+        shown = (frame, size.height)
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import BirdsongAudio
+import Foundation
+import HearingCheck
+import Installation
+import Kiosk
+
+extension Birdsong {
+  struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Staff: measure the kiosk's headphone with a sound level meter and write a calibration profile.",
+      discussion: """
+        Plays each frequency on one ear at the reference level, continuously, while you read a
+        sound level meter on an artificial ear or coupler and type the reading in dB SPL. The
+        profile it writes turns the kiosk's levels into dB HL. Standards with built-in reference
+        thresholds (RETSPL): tdh39 (ISO 389-1), hda200 (ISO 389-8), er3a (ISO 389-2); give any
+        other, or a frequency a table lacks, with --retspl FREQUENCY=DB.
+        """)
+
+    @Option(help: ArgumentHelp("The profile to write.", valueName: "file"))
+    var output: String
+
+    @Option(help: ArgumentHelp("The headphone model, for the record.", valueName: "name"))
+    var headphone: String
+
+    @Option(help: "Where the reference thresholds come from: tdh39, hda200, er3a, or a name of your own with --retspl.")
+    var standard: String
+
+    @Option(help: "The ear the meter is on: left or right.")
+    var ear: String = "left"
+
+    @Option(help: ArgumentHelp("The headphones' ALSA device.", valueName: "name"))
+    var device = "default"
+
+    @Option(help: ArgumentHelp("The digital level of the tones, dBFS.", valueName: "dBFS"))
+    var referenceLevel = -20.0
+
+    @Option(help: ArgumentHelp("Never play louder than this at the ear, dB SPL.", valueName: "dB"))
+    var maximum = 90.0
+
+    @Option(help: ArgumentHelp("The frequencies to measure, comma-separated.", valueName: "Hz,Hz"))
+    var frequencies = "500,1000,2000,4000,6000,8000"
+
+    @Option(help: ArgumentHelp("Reference thresholds to use or add, e.g. 6000=16,3000=10.", valueName: "Hz=dB,..."))
+    var retspl: String?
+
+    @Flag(help: "Replace the profile if it exists.")
+    var force = false
+
+    func run() throws {
+      guard let ear = Ear(rawValue: ear.lowercased()) else { throw fail("--ear '\(ear)': say left or right") }
+      guard (-60.0...(-6)).contains(referenceLevel) else {
+        throw fail("--reference-level \(referenceLevel): choose between -60 and -6 dBFS (-20 is usual)")
+      }
+      guard (40.0...110).contains(maximum) else { throw fail("--maximum \(maximum): choose between 40 and 110 dB SPL") }
+      let list = try frequencies.split(separator: ",").map { text in
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), (125...16000).contains(value) else {
+          throw fail("--frequencies: '\(text)' is not a frequency between 125 and 16000 Hz")
+        }
+        return value
+      }
+      var references = ReferenceThresholds.table(standard)?.values ?? [:]
+      for pair in (retspl ?? "").split(separator: ",") {
+        let parts = pair.split(separator: "=")
+        guard parts.count == 2, let frequency = Double(parts[0]), let value = Double(parts[1]), (-10...80).contains(value)
+        else {
+          throw fail("--retspl '\(pair)': write FREQUENCY=DB, e.g. 6000=16")
+        }
+        references[frequency] = value
+      }
+      let missing = list.filter { references[$0] == nil }
+      guard missing.isEmpty else {
+        let known = ReferenceThresholds.tables.map(\.id).joined(separator: ", ")
+        throw fail(
+          "no reference threshold (RETSPL) for \(missing.map { String(Int($0)) }.joined(separator: ", ")) Hz with "
+            + "--standard \(standard); give it from the standard with --retspl, e.g. --retspl \(Int(missing[0]))=VALUE "
+            + "(built-in: \(known))")
+      }
+      guard force || !FileManager.default.fileExists(atPath: output) else {
+        throw fail("'\(output)' exists; pass --force to replace it, or choose another --output")
+      }
+
+      let player = HeadphoneOutput(device: device, sampleRate: 48000)
+      defer { player.close() }
+      usleep(300_000)
+      if let problem = player.problem { throw fail(problem) }
+      print("Calibrating '\(headphone)' on the \(ear.rawValue) ear at \(referenceLevel) dBFS. Type q to stop without saving.")
+      var points: [Double: CalibrationProfile.Point] = [:]
+      for frequency in list {
+        player.play(HeadphoneTone(frequency: frequency, levelDBFS: referenceLevel, ear: ear, duration: 3600))
+        while true {
+          print("\(Int(frequency)) Hz is playing. Meter reading in dB SPL (s to skip): ", terminator: "")
+          fflush(nil)
+          guard let line = readLine()?.trimmingCharacters(in: .whitespaces), line != "q" else {
+            player.silence()
+            throw fail("stopped; nothing was written")
+          }
+          if line == "s" { break }
+          guard let reading = Double(line), (20...140).contains(reading) else {
+            print("'\(line)' is not a reading: type a number of dB SPL between 20 and 140, or s to skip.")
+            continue
+          }
+          points[frequency] = CalibrationProfile.Point(retspl: references[frequency]!, measuredSPL: reading)
+          break
+        }
+        player.silence()
+      }
+      guard !points.isEmpty else { throw fail("no readings were typed; nothing was written") }
+      let profile = CalibrationProfile(
+        headphone: headphone, standard: ReferenceThresholds.table(standard)?.standard ?? standard,
+        referenceLevelDBFS: referenceLevel, maximumSPL: maximum, points: points)
+      let date = ISO8601DateFormatter().string(from: Date())
+      let text = CalibrationLoader.yaml(
+        profile,
+        note: "Measured with 'birdsong calibrate' on \(date), \(ear.rawValue) ear, device '\(device)'.\n"
+          + "Re-measure after changing the headphone, the sound card or any volume setting.")
+      do {
+        try AtomicFile.write(Array(text.utf8), to: output)
+      } catch {
+        throw fail("cannot write '\(output)': \(error)")
+      }
+      print("Wrote \(output): \(points.count) frequencies. Set 'calibration: \(output)' in the kiosk config to use it.")
+    }
+  }
+}

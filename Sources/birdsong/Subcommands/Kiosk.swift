@@ -1,0 +1,104 @@
+import ArgumentParser
+import ConfigFiles
+import Foundation
+import Kiosk
+import SessionStore
+
+extension Birdsong {
+  struct KioskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "kiosk",
+      abstract: "The visitor kiosk: a guided hearing self-check over headphones, with results and signposting.",
+      discussion: """
+        Full screen, driven by four keys (by default Space = I hear it, ← and →, Enter = OK; the
+        config can map others). Visitors cannot leave it: Ctrl-C, Ctrl-Z, Ctrl-\\ and Ctrl-D do
+        nothing. Staff press Ctrl-B then S and type the PIN for the staff menu (exit, level check,
+        today's checks). Make a PIN hash for the config with --hash-pin.
+        """)
+
+    @Option(help: ArgumentHelp("The kiosk config.", valueName: "file"))
+    var config = KioskConfig.defaultPath
+
+    @Option(help: ArgumentHelp("The headphones' ALSA device, instead of the config's.", valueName: "name"))
+    var device: String?
+
+    @Flag(help: "Ask for a new staff PIN and print the line for the config's 'staff:' section.")
+    var hashPin = false
+
+    func run() throws {
+      if hashPin { return try printPINHash() }
+      var settings: KioskConfig
+      let resources: KioskResources
+      do {
+        settings = try KioskConfig.load(path: config)
+        if let device { settings.headphoneDevice = device }
+        resources = try KioskResources.load(settings)
+      } catch {
+        throw fail("\(error)")
+      }
+      if settings.pinHash == nil {
+        note("birdsong: warning: \(config) has no staff PIN: the kiosk can only be stopped from outside (SIGTERM)")
+      }
+      let store = try openStore(settings.databaseFile)
+      let control = resources.installation.flatMap {
+        $0.controlSocket == "none" ? nil : InstallationControl(socketPath: $0.controlSocket)
+      }
+      let terminal: RawTerminal
+      do {
+        guard isatty(STDOUT_FILENO) == 1 else { throw KioskError("the kiosk draws on a terminal; standard output is not one") }
+        terminal = try RawTerminal()
+      } catch {
+        throw fail("\(error)")
+      }
+      Interruption.install()
+      let output = HeadphoneOutput(device: settings.headphoneDevice, sampleRate: settings.sampleRate)
+      let session = KioskSession(resources: resources, output: output, store: store, control: control)
+      KioskApp.run(session: session, terminal: terminal, shouldStop: { Interruption.wasRequested })
+      terminal.restore()
+      output.close()
+      control?.flush()
+    }
+
+    private func openStore(_ path: String) throws -> SessionStore {
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      do {
+        return try SessionStore(path: path)
+      } catch {
+        throw fail("cannot open the session database '\(path)' (the config's 'database:'): \(error)")
+      }
+    }
+
+    private func printPINHash() throws {
+      let pin = try readSecret("New staff PIN (4 to 12 digits): ")
+      guard StaffPIN.isWellFormed(pin) else { throw fail("a PIN is 4 to 12 digits, nothing else") }
+      if isatty(STDIN_FILENO) == 1 {
+        guard try readSecret("Again: ") == pin else { throw fail("the two PINs differ; nothing changed") }
+      }
+      guard let hash = StaffPIN.hash(pin) else { throw fail("this system's crypt(3) cannot make a salted hash") }
+      print("staff:\n  pin_hash: \"\(hash)\"")
+    }
+  }
+}
+
+/// Reads a line without echoing it when standard input is a terminal (a PIN), or plainly
+/// from a pipe.
+func readSecret(_ prompt: String) throws -> String {
+  let isTerminal = isatty(STDIN_FILENO) == 1
+  var saved = termios()
+  if isTerminal {
+    FileHandle.standardError.write(Data(prompt.utf8))
+    tcgetattr(STDIN_FILENO, &saved)
+    var quiet = saved
+    quiet.c_lflag &= ~tcflag_t(ECHO)
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+  }
+  defer {
+    if isTerminal {
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+      FileHandle.standardError.write(Data("\n".utf8))
+    }
+  }
+  guard let line = readLine() else { throw fail("no PIN was given") }
+  return line.trimmingCharacters(in: .whitespaces)
+}

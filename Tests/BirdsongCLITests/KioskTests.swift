@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The kiosk end to end, in tmux, with the headphones on a file device.
+@Suite struct KioskEndToEndTests {
+  init() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+      throw DriverError("tmux is needed for the kiosk tests: apt-get install tmux (scripts/ensure-deps --test does)")
+    }
+  }
+
+  @Test func aWholeCheckToResultsSignpostingAndAContactRequest() throws {
+    let kiosk = try KioskDriver(settings: "installation: none\nfrequencies: [1000, 4000, 1000]")
+    // Hears 10 dB HL in the right ear and 35 dB HL in the left (0 dB HL is -80 dBFS here).
+    let listener = TonalListener(driver: kiosk, leftDBFS: -80 + 35, rightDBFS: -80 + 10)
+    defer { listener.stop() }
+    try kiosk.waitFor("Can you hear the birds?")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Choose your language")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("About this check")
+    #expect(try kiosk.screen().contains("NHS 111"), "the red flags come before the check")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("sound in your left ear")
+    #expect(listener.waitForSound(onlyOn: 0), "the left-ear check tone did not come on the left channel alone")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("sound in your right ear")
+    #expect(listener.waitForSound(onlyOn: 1), "the right-ear check tone did not come on the right channel alone")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Practice")
+    listener.answer(true)
+    try kiosk.waitFor("Press OK to start", timeout: 20)
+    try kiosk.press("Enter")
+    let results = try kiosk.waitFor("Your results", timeout: 200)
+    listener.answer(false)
+
+    #expect(results.contains("harder for you to hear"), "35 dB HL at 1 kHz in one ear should refer")
+    // The table under the audiogram: "1k Hz   O 10   X 35   <bird>".
+    let row = try #require(results.split(separator: "\n").first { $0.contains("1k Hz") && $0.contains("O ") })
+    let numbers = row.split(separator: " ").compactMap { Int($0) }
+    #expect(numbers.count >= 2, "no thresholds in '\(row)'")
+    if numbers.count >= 2 {
+      #expect(abs(numbers[0] - 10) <= 5, "right ear at 1 kHz: \(numbers[0]) dB HL, the listener hears 10")
+      #expect(abs(numbers[1] - 35) <= 5, "left ear at 1 kHz: \(numbers[1]) dB HL, the listener hears 35")
+    }
+    #expect(results.contains("X") && results.contains("dB HL"))
+
+    try kiosk.pageUntil("Where to go next")
+    let signposting = try kiosk.pageUntil("PLACEHOLDER")
+    #expect(signposting.contains("NHS") || signposting.contains("GP"))
+    try kiosk.pageUntil("audiologist to contact you")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("We will keep your name")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Your name:")
+    try kiosk.type("Ada Lovelace")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("phone number or email")
+    try kiosk.type("soon")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("does not look like a phone number")
+    for _ in 0..<4 { try kiosk.press("BSpace") }
+    try kiosk.type("07700 900123")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("We have your request")
+
+    let export = try run(birdsongBinary, ["sessions", "export", "--csv", "--database", kiosk.database])
+    #expect(export.output.contains(",headphones,yes,yes,refer,England,"), "export:\n\(export.output)")
+    #expect(!export.output.contains("Ada"), "the anonymous export must hold no names")
+    let contacts = try pipeline(
+      "echo \(KioskDriver.pin) | '\(birdsongBinary)' sessions export --csv --contacts --database '\(kiosk.database)' "
+        + "--config '\(kiosk.configFile)'")
+    #expect(contacts.contains("Ada Lovelace,07700 900123,"), "contacts:\n\(contacts)")
+    let refused = try pipeline(
+      "echo 1111 | '\(birdsongBinary)' sessions export --csv --contacts --database '\(kiosk.database)' "
+        + "--config '\(kiosk.configFile)' 2>&1; echo status=$?")
+    #expect(refused.contains("wrong staff PIN") && refused.contains("status=1") && !refused.contains("Ada"))
+  }
+
+  @Test func escapesDoNothingAndTheIdleTimeoutGoesBackToTheStart() throws {
+    let kiosk = try KioskDriver(settings: "installation: none\nidle_timeout: 25s")
+    try kiosk.waitFor("Can you hear the birds?")
+    try kiosk.press("Enter")
+    try kiosk.press("Right")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("À propos de ce contrôle")
+    for keys in ["C-c", "C-z", "C-\\", "C-d", "Escape", "F5", "Up", "C-s"] { try kiosk.press(keys) }
+    try kiosk.type("\u{1B}[999;999H\u{1B}]0;x\u{07}q")
+    let after = try kiosk.screen()
+    #expect(after.contains("À propos de ce contrôle"), "an escape attempt changed the screen:\n\(after)")
+    #expect(try kiosk.kioskPID() != nil, "the kiosk is no longer running")
+    // The countdown, in the visitor's language, then back to the start in English.
+    try kiosk.waitFor("Retour au début dans", timeout: 15)
+    try kiosk.waitFor("Can you hear the birds?", timeout: 25)
+
+    // Staff: a wrong PIN is refused; the right one opens the menu; 1 exits.
+    try kiosk.press("C-b", "s")
+    try kiosk.waitFor("PIN:")
+    try kiosk.type("0000")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("wrong PIN")
+    try kiosk.waitFor("Can you hear the birds?", timeout: 6)
+    try kiosk.press("C-b", "s")
+    try kiosk.type(KioskDriver.pin)
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Staff menu")
+    try kiosk.press("3")
+    try kiosk.waitFor("no checks yet")
+    try kiosk.press("1")
+    let end = try kiosk.waitFor("KIOSK-EXIT=")
+    #expect(end.contains("KIOSK-EXIT=0"))
+    #expect(end.contains(" icanon") && end.contains(" echo") && end.contains(" isig"), "terminal not restored:\n\(end)")
+  }
+
+  @Test func theTerminalIsRestoredAfterACrash() throws {
+    let kiosk = try KioskDriver(settings: "installation: none")
+    try kiosk.waitFor("Can you hear the birds?")
+    let pid = try #require(try kiosk.kioskPID())
+    kill(pid, SIGSEGV)
+    let end = try kiosk.waitFor("KIOSK-EXIT=")
+    #expect(end.contains("KIOSK-EXIT=139"), "expected death by SIGSEGV:\n\(end)")
+    #expect(end.contains(" icanon") && end.contains(" echo"), "terminal not restored after the crash:\n\(end)")
+  }
+}
+
+/// Runs a shell pipeline; returns its standard output.
+func pipeline(_ command: String) throws -> String {
+  try run("/bin/bash", ["-c", command]).output
+}
