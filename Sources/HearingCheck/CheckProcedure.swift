@@ -58,6 +58,8 @@ public struct CheckProcedure: Sendable {
   public private(set) var outcomes: [Outcome] = []
   public private(set) var falsePresses = 0
   public private(set) var catchTrials = 0
+  /// Catch trials (silent) the visitor said they heard: the surest sign of guessing.
+  public private(set) var catchTrialsAnswered = 0
   public private(set) var trials = 0
   private var points: [TestPoint]
   private var estimator: ThresholdEstimator?
@@ -107,7 +109,10 @@ public struct CheckProcedure: Sendable {
     }
     guard let level = trial.level else {
       catchTrials += 1
-      if response == .heard { falsePresses += 1 }
+      if response == .heard {
+        falsePresses += 1
+        catchTrialsAnswered += 1
+      }
       return
     }
     estimator!.record(level: level, heard: response == .heard)

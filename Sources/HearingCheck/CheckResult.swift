@@ -14,25 +14,35 @@ public struct CheckResult: Sendable {
 
   /// The 1 kHz retest must land within this of the first measurement (dB).
   public static let retestTolerance = 10.0
-  /// Presses in silence, as a share of all trials, beyond which the answers are not trusted.
-  public static let falsePressLimit = 0.2
+  /// Presses in silence, as a share of all trials, beyond which the answers are not trusted
+  /// (a listener who presses in silence 5 % of the time does so on about 4 % of trials).
+  public static let falsePressLimit = 0.1
+  /// Silent catch trials answered, as a share of them, beyond which the answers are guesses.
+  public static let catchAnswerLimit = 0.3
 
   public let outcomes: [CheckProcedure.Outcome]
   public let falsePresses: Int
   public let trials: Int
+  public let catchTrials: Int
+  public let catchTrialsAnswered: Int
   /// Levels are dB HL (true) or relative to the kiosk's quietest level (false).
   public let calibrated: Bool
 
   public init(procedure: CheckProcedure, calibrated: Bool) {
     self.init(
       outcomes: procedure.outcomes, falsePresses: procedure.falsePresses, trials: procedure.trials,
-      calibrated: calibrated)
+      catchTrials: procedure.catchTrials, catchTrialsAnswered: procedure.catchTrialsAnswered, calibrated: calibrated)
   }
 
-  public init(outcomes: [CheckProcedure.Outcome], falsePresses: Int, trials: Int, calibrated: Bool) {
+  public init(
+    outcomes: [CheckProcedure.Outcome], falsePresses: Int, trials: Int, catchTrials: Int = 0,
+    catchTrialsAnswered: Int = 0, calibrated: Bool
+  ) {
     self.outcomes = outcomes
     self.falsePresses = falsePresses
     self.trials = trials
+    self.catchTrials = catchTrials
+    self.catchTrialsAnswered = catchTrialsAnswered
     self.calibrated = calibrated
   }
 
@@ -61,8 +71,13 @@ public struct CheckResult: Sendable {
     if let difference = retestDifference, difference > Self.retestTolerance {
       return String(format: "the 1 kHz retest differed by %.0f dB", difference)
     }
-    if falsePresses >= 3, falsePressShare > Self.falsePressLimit {
+    if falsePresses >= 5, falsePressShare > Self.falsePressLimit {
       return "\(falsePresses) presses in silence out of \(trials) trials"
+    }
+    // Someone hearing nothing on silent trials says "heard" by chance at the false-press rate;
+    // two or more out of three in ten is guessing.
+    if catchTrialsAnswered >= 2, Double(catchTrialsAnswered) > Double(catchTrials) * Self.catchAnswerLimit {
+      return "\(catchTrialsAnswered) of \(catchTrials) silent trials answered"
     }
     let screened = Ear.allCases.flatMap { ear in Screening.frequencies.map { outcome(ear, $0) } }
     if screened.contains(where: { $0 != nil && $0!.threshold == nil && !$0!.outOfRange }) {

@@ -11,6 +11,8 @@ public struct CheckSimulation: Sendable {
     public var measured = 0
     public var durations: [Double] = []
     public var presentations: [Int] = []
+    /// Runs the kiosk would call "not measured" (retest off, presses in silence).
+    public var unreliable = 0
     public var truePositives = 0, falseNegatives = 0, trueNegatives = 0, falsePositives = 0
 
     public var withinFiveDB: Double {
@@ -39,6 +41,7 @@ public struct CheckSimulation: Sendable {
         procedure.record(listener.respond(to: trial, random: &random))
       }
       report.runs += 1
+      if CheckResult(procedure: procedure, calibrated: true).unreliableBecause != nil { report.unreliable += 1 }
       report.durations.append(seconds)
       report.presentations.append(procedure.trials)
       for outcome in procedure.outcomes {

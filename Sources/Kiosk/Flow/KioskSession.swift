@@ -94,7 +94,8 @@ public final class KioskSession {
   private var staffFailures = 0
   private var staffLockedUntil = -Double.infinity
   private var quietRenewAt = Double.infinity
-  private(set) var lastResult: CheckResult?
+  /// The last finished headphone check (until the kiosk goes back to the start).
+  public private(set) var lastResult: CheckResult?
   private(set) var lastBoxes: (order: [Int], heard: [Bool])?
 
   public init(
@@ -302,7 +303,7 @@ public final class KioskSession {
   }
 
   /// Back to the attract screen; whatever was partly done is dropped, the boxes sing again.
-  func reset(now: Double) {
+  public func reset(now: Double) {
     output.silence()
     releaseBoxes()
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
@@ -522,10 +523,10 @@ public final class KioskSession {
     stage = .contactEntry(contact)
   }
 
-  enum ReachKind { case phone, email }
+  public enum ReachKind { case phone, email }
 
   /// A phone number (digits, spaces, +, -, brackets; 7 to 15 digits) or an email address.
-  static func reachKind(_ text: String) -> ReachKind? {
+  public static func reachKind(_ text: String) -> ReachKind? {
     let digits = text.filter(\.isNumber).count
     if text.allSatisfy({ $0.isNumber || " +-()".contains($0) }), (7...15).contains(digits) { return .phone }
     let parts = text.split(separator: "@", omittingEmptySubsequences: false)

@@ -1,0 +1,140 @@
+import Foundation
+import HearingCheck
+import Kiosk
+import SessionStore
+import TestSupport
+import Testing
+
+/// The visitor flow at the speed of a computer: a clock that the test moves on, tones that a
+/// simulated listener hears by their level. (The real terminal and audio are tested in tmux,
+/// in BirdsongCLITests.)
+@Suite struct KioskFlowTests {
+  final class RecordingOutput: ToneOutput, @unchecked Sendable {
+    var tones: [(tone: HeadphoneTone, at: Double)] = []
+    var now = 0.0
+    func play(_ tone: HeadphoneTone) { tones.append((tone, now)) }
+    func silence() {}
+    var problem: String? { nil }
+  }
+
+  static func resources(_ extra: String = "") throws -> KioskResources {
+    let root = packageRoot()
+    let folder = temporaryFolder()
+    var profile = "headphone: test\nstandard: test\nreference_level_dbfs: -20\nmaximum_db_spl: 110\nfrequencies:\n"
+    for frequency in [500, 1000, 2000, 4000, 6000, 8000] { profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n" }
+    try profile.write(toFile: folder + "/calibration.yaml", atomically: true, encoding: .utf8)
+    let config = try KioskConfig.parse(
+      """
+      locales: \(root)/Config/locales
+      signposting: \(root)/Config/signposting/england.yaml
+      calibration: \(folder)/calibration.yaml
+      installation: none
+      \(extra)
+      """, file: "kiosk.yaml")
+    return try KioskResources.load(config)
+  }
+
+  /// Runs a whole check for a listener whose thresholds (dB HL; 0 dB HL = -80 dBFS here) are
+  /// given per ear and frequency; returns the session, the store and the seconds it took.
+  static func check(
+    thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7
+  ) throws -> (session: KioskSession, store: SessionStore, seconds: Double, screen: String) {
+    let output = RecordingOutput()
+    let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
+    let session = KioskSession(
+      resources: try resources(), output: output, store: store, control: nil, random: { seed })
+    var now = 0.0
+    func step(_ seconds: Double) {
+      let end = now + seconds
+      while now < end {
+        now += 0.01
+        output.now = now
+        session.tick(now: now)
+      }
+    }
+    func press(_ key: TerminalKey) {
+      session.handle(key, now: now)
+      step(0.3)
+    }
+    session.reset(now: now)
+    press(.enter)  // attract
+    press(.enter)  // English
+    press(.enter)  // about, consent
+    press(.enter)  // left ear heard
+    press(.enter)  // right ear heard
+    var answered = output.tones.count
+    var falsePresses = pressesInSilence
+    var started: Double?
+    while now < 900 {
+      step(0.05)
+      let frame = session.frame(width: 100, height: 40, now: now).text
+      if frame.contains("Press OK to start") {
+        press(.enter)
+        started = now
+      }
+      if frame.contains("Your results") { return (session, store, now - (started ?? 0), frame) }
+      // Answer each new tone that is over the listener's threshold, 0.3 s after it starts.
+      while answered < output.tones.count {
+        let (tone, at) = output.tones[answered]
+        answered += 1
+        let hearingLevel = tone.levelDBFS + 80
+        if let ear = tone.ear, hearingLevel >= thresholds(ear, tone.frequency) {
+          step(max(0, at + 0.3 - now))
+          press(.character(" "))
+        }
+      }
+      if falsePresses > 0, Int(now * 20) % 41 == 0 {
+        falsePresses -= 1
+        press(.character(" "))
+      }
+    }
+    throw FlowError()
+  }
+
+  @Test func aWholeCheckFindsEachThresholdWithinFiveDBInUnderFiveMinutes() throws {
+    // A typical 65-year-old: a sloping high-frequency loss, a little worse on the left.
+    let truth: [Double: Double] = [500: 10, 1000: 15, 2000: 20, 4000: 35, 6000: 45, 8000: 50]
+    let thresholds = { (ear: Ear, frequency: Double) in truth[frequency]! + (ear == .left ? 5 : 0) }
+    let (session, store, seconds, screen) = try Self.check(thresholds: thresholds)
+    let result = try #require(session.lastResult)
+    for outcome in result.outcomes {
+      let threshold = try #require(outcome.threshold, "\(outcome.point) not measured")
+      #expect(abs(threshold - thresholds(outcome.point.ear, outcome.point.frequency)) <= 5, "\(outcome.point)")
+    }
+    #expect(seconds < 300, "the check took \(Int(seconds)) s")
+    if ProcessInfo.processInfo.environment["BIRDSONG_REPORT"] != nil { print(screen, "\n", Int(seconds), "s") }
+    #expect(result.outcome == .refer)
+    #expect(screen.contains("harder for you to hear"))
+    #expect(screen.contains("Blackbird") || screen.contains("Goldcrest") || screen.contains("Great tit"))
+    #expect(try store.count("check_result") == 1)
+    #expect(try store.count("threshold") == result.outcomes.count)
+    #expect(try store.count("contact_request") == 0)
+  }
+
+  @Test func goodHearingIsWithinTheUsualRange() throws {
+    let (session, _, _, screen) = try Self.check(thresholds: { _, _ in 5 })
+    #expect(session.lastResult?.outcome == .within)
+    #expect(screen.contains("within the usual range"))
+    #expect(screen.contains("the usual range"), "the WHO grade of the better ear")
+  }
+
+  @Test func manyPressesInSilenceMakeTheRunNotMeasured() throws {
+    let (session, _, _, screen) = try Self.check(thresholds: { _, _ in 10 }, pressesInSilence: 40)
+    let result = try #require(session.lastResult)
+    #expect(result.outcome == .notMeasured, "false presses \(result.falsePresses) of \(result.trials); catch \(result.catchTrialsAnswered) of \(result.catchTrials)")
+    #expect(screen.contains("could not measure your hearing reliably"))
+  }
+
+  @Test func contactDetailsMustBeAPhoneNumberOrAnEmail() {
+    #expect(KioskSession.reachKind("07700 900123") == .phone)
+    #expect(KioskSession.reachKind("+44 (0)20 7946 0000") == .phone)
+    #expect(KioskSession.reachKind("ada@example.org") == .email)
+    #expect(KioskSession.reachKind("123") == nil)
+    #expect(KioskSession.reachKind("ada@example") == nil)
+    #expect(KioskSession.reachKind("ada example.org") == nil)
+  }
+}
+
+struct FlowError: Error, CustomStringConvertible {
+  var description: String { "the check did not reach the results in 900 simulated seconds" }
+}
