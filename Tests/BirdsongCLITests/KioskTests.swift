@@ -128,3 +128,74 @@ import TestSupport
 func pipeline(_ command: String) throws -> String {
   try run("/bin/bash", ["-c", command]).output
 }
+
+@Suite struct KioskWithInstallationTests {
+  @Test func theKioskQuietsTheBoxesForHeadphonesAndPlaysThemOneByOneForAGroup() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+      throw DriverError("tmux is needed for the kiosk tests: apt-get install tmux")
+    }
+    let folder = temporaryFolder()
+    let socket = folder + "/control.sock"
+    try """
+    output: {device: "null", channels: 3}
+    control_socket: \(socket)
+    boxes:
+      - {name: Gate, channel: 1, species: wood-pigeon}
+      - {name: Hedge, channel: 2, species: blackbird}
+      - {name: Pines, channel: 3, species: goldcrest}
+    """.write(toFile: folder + "/installation.yaml", atomically: true, encoding: .utf8)
+    let installation = Process()
+    installation.executableURL = URL(fileURLWithPath: birdsongBinary)
+    installation.arguments = ["run", "--config", folder + "/installation.yaml", "--log-level", "warning"]
+    installation.standardError = FileHandle.nullDevice
+    try installation.run()
+    defer { kill(installation.processIdentifier, SIGKILL) }
+    for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
+    func status() throws -> String { try run(birdsongBinary, ["ctl", "--socket", socket, "status"]).output }
+    #expect(try status().contains("Gate on"))
+
+    let kiosk = try KioskDriver(settings: "installation: \(folder)/installation.yaml")
+    try kiosk.waitFor("Can you hear the birds?")
+    try kiosk.press("Enter")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("About this check")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("How would you like to check?")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Put on the headphones")
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try status().contains("Gate quiet"), "the boxes sing on while someone listens on headphones")
+    // Staff take the visitor back to the start: the boxes sing again.
+    try kiosk.press("C-b", "s")
+    try kiosk.type(KioskDriver.pin)
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Staff menu")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Can you hear the birds?")
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try status().contains("Gate on"), "the boxes were left quiet")
+
+    // The group check: the visitor hears the first two birds, not the goldcrest.
+    try kiosk.press("Enter")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("About this check")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("How would you like to check?")
+    try kiosk.press("Right")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Listen to the bird boxes")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Bird 1 of 3")
+    try kiosk.press("Space")
+    try kiosk.waitFor("Bird 2 of 3", timeout: 10)
+    try kiosk.press("Space")
+    try kiosk.waitFor("Bird 3 of 3", timeout: 10)
+    let result = try kiosk.waitFor("The highest bird you heard", timeout: 12)
+    #expect(result.contains("The highest bird you heard was the Blackbird"))
+    #expect(result.contains("not a hearing test"), "the group check must say it is relative")
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try status().contains("Pines on"))
+    let export = try run(birdsongBinary, ["sessions", "export", "--csv", "--database", kiosk.database]).output
+    #expect(export.contains(",free-field,") && export.contains("heard up to"), "export:\n\(export)")
+  }
+}

@@ -178,3 +178,31 @@ import Testing
     }
   }
 }
+
+@Suite struct BoxControlTests {
+  @Test func aBoxAskedToSingIsHeardThroughAQuietSpellUntilItsSongEnds() throws {
+    let config = try InstallationConfig.parse(
+      """
+      output: {device: "null", channels: 2}
+      boxes:
+        - {name: Low, channel: 1, species: wood-pigeon}
+        - {name: High, channel: 2, species: goldcrest}
+      """, file: "c.yaml")
+    let engine = try InstallationEngine(config: config, seed: 1)
+    let control = BoxControl(config: config)
+    #expect(control.handle("quiet 600", now: 0, status: { "" }).hasPrefix("ok"))
+    #expect(control.handle("sing Low", now: 0, status: { "" }).hasPrefix("ok"))
+    control.apply(to: engine.mixer, now: 0)
+    #expect(engine.mixer.inputs[0].gain > 0, "the box asked to sing is silent")
+    #expect(engine.mixer.inputs[1].gain == 0, "the quiet spell did not keep the other box quiet")
+    // Once its song is over, the quiet spell holds it again.
+    var seconds = 0.0
+    while seconds < 30, engine.mixer.inputs[0].gain > 0 {
+      _ = engine.mixer.nextBlock()
+      seconds += Double(Mixer.blockSize) / engine.mixer.sampleRate
+      control.apply(to: engine.mixer, now: seconds)
+    }
+    #expect(engine.mixer.inputs[0].gain == 0, "the box kept singing through the quiet spell")
+    #expect(seconds > 1, "the song was cut short after \(seconds) s")
+  }
+}

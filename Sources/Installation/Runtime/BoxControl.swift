@@ -77,12 +77,13 @@ public final class BoxControl {
   /// Brings the mixer in line with the commands: gains (gliding, so no clicks) and songs.
   /// Input `i` of the mixer is box `i` of the config.
   public func apply(to mixer: Mixer, now: Double) {
+    // Songs asked for before this block have started by now; those that ended are done.
+    requestedSongs = requestedSongs.filter { Self.isSinging(mixer, $0) }
     for box in singRequests {
       Self.singNow(mixer, box)
       requestedSongs.insert(box)
     }
     singRequests.removeAll(keepingCapacity: true)
-    requestedSongs = requestedSongs.filter { Self.isSinging(mixer, $0) }
 
     var current: Int?
     if let box = sweep.first, mixer.time >= sweepGapUntil {

@@ -11,10 +11,13 @@ extension Birdsong {
 
     struct Check: ParsableCommand {
       static let configuration = CommandConfiguration(
-        abstract: "Validate the installation config without playing anything.")
+        abstract: "Validate the installation and kiosk configs, and the files they use, without playing anything.")
 
       @Option(help: ArgumentHelp("The installation config.", valueName: "file"))
       var config = InstallationConfig.defaultPath
+
+      @Option(help: ArgumentHelp("The kiosk config ('none' to skip it).", valueName: "file"))
+      var kiosk = KioskConfig.defaultPath
 
       func run() throws {
         let installation = try loadInstallation(config)
@@ -66,9 +69,41 @@ extension Birdsong {
         } catch {
           throw fail("\(error)")
         }
+        try checkKiosk()
         print(
           "\(config): OK: \(installation.boxes.count) bird boxes on \(installation.channels) channels at "
             + "\(installation.sampleRate) Hz, device '\(installation.device)'")
+      }
+
+      /// The kiosk config and everything it names; warnings for what is not yet fit for visitors.
+      private func checkKiosk() throws {
+        guard kiosk != "none" else { return }
+        guard FileManager.default.fileExists(atPath: kiosk) || kiosk != KioskConfig.defaultPath else { return }
+        let resources: KioskResources
+        do {
+          resources = try KioskResources.load(try KioskConfig.load(path: kiosk))
+        } catch {
+          throw fail("\(error)")
+        }
+        var warnings: [String] = []
+        if let hash = resources.config.pinHash {
+          if StaffPIN.matches(KioskConfig.examplePIN, hash: hash) {
+            warnings.append("the staff PIN is still the example 1234: set your own with 'birdsong kiosk --hash-pin'")
+          }
+        } else {
+          warnings.append("no staff PIN: staff cannot open the menu or leave the kiosk")
+        }
+        if resources.calibration == nil { warnings.append("no calibration: levels and results are relative") }
+        let missing = resources.config.frequencies.filter {
+          resources.calibration != nil && resources.calibration!.points[$0] == nil
+        }
+        if !missing.isEmpty {
+          warnings.append(
+            "the calibration has no \(missing.map { String(Int($0)) }.joined(separator: ", ")) Hz: those will be out of range")
+        }
+        print(
+          "\(kiosk): OK: \(resources.languages.count) languages, signposting for \(resources.signposting.region), "
+            + "database \(resources.config.databaseFile)" + warnings.map { "\n  warning: " + $0 }.joined())
       }
     }
   }
