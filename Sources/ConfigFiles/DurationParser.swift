@@ -29,7 +29,8 @@ extension ConfigNode {
       throw error("'\(text)' is not a duration; write for example 90s, 2m or 90")
     }
     guard range.contains(seconds) else {
-      throw error("\(text) is out of range: it must be between \(Int(range.lowerBound)) s and \(Int(range.upperBound)) s")
+      throw error(
+        "\(text) is out of range: it must be between \(Int(range.lowerBound)) s and \(Int(range.upperBound)) s")
     }
     return seconds
   }

@@ -5,7 +5,8 @@ import SessionStore
 /// terminal is resized). Runs until staff exit or `shouldStop` says so (SIGTERM).
 public enum KioskApp {
   public static func run(
-    session: KioskSession, terminal: RawTerminal, shouldStop: () -> Bool, clock: () -> Double = HeadphoneOutput.monotonic
+    session: KioskSession, terminal: RawTerminal, shouldStop: () -> Bool,
+    clock: () -> Double = HeadphoneOutput.monotonic
   ) {
     var decoder = KeyDecoder()
     var shown: (frame: ScreenFrame, height: Int)?

@@ -22,7 +22,9 @@ final class KioskDriver {
     let root = packageRoot()
     // A profile where 0 dB HL is -80 dBFS at every frequency: levels are easy to read back.
     var profile = "headphone: test\nstandard: test\nreference_level_dbfs: -20\nmaximum_db_spl: 110\nfrequencies:\n"
-    for frequency in [500, 1000, 2000, 4000, 6000, 8000] { profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n" }
+    for frequency in [500, 1000, 2000, 4000, 6000, 8000] {
+      profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n"
+    }
     try profile.write(toFile: folder + "/calibration.yaml", atomically: true, encoding: .utf8)
     let hash = try Self.pinHash()
     let config = """

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The kiosk end to end, in tmux, with the headphones on a file device.
 @Suite struct KioskEndToEndTests {

@@ -21,7 +21,9 @@ import Testing
     let root = packageRoot()
     let folder = temporaryFolder()
     var profile = "headphone: test\nstandard: test\nreference_level_dbfs: -20\nmaximum_db_spl: 110\nfrequencies:\n"
-    for frequency in [500, 1000, 2000, 4000, 6000, 8000] { profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n" }
+    for frequency in [500, 1000, 2000, 4000, 6000, 8000] {
+      profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n"
+    }
     try profile.write(toFile: folder + "/calibration.yaml", atomically: true, encoding: .utf8)
     let config = try KioskConfig.parse(
       """
@@ -121,7 +123,10 @@ import Testing
   @Test func manyPressesInSilenceMakeTheRunNotMeasured() throws {
     let (session, _, _, screen) = try Self.check(thresholds: { _, _ in 10 }, pressesInSilence: 40)
     let result = try #require(session.lastResult)
-    #expect(result.outcome == .notMeasured, "false presses \(result.falsePresses) of \(result.trials); catch \(result.catchTrialsAnswered) of \(result.catchTrials)")
+    #expect(
+      result.outcome == .notMeasured,
+      "false presses \(result.falsePresses) of \(result.trials); catch \(result.catchTrialsAnswered) of \(result.catchTrials)"
+    )
     #expect(screen.contains("could not measure your hearing reliably"))
   }
 

@@ -118,7 +118,9 @@ public final class HeadphoneOutput: ToneOutput {
       for i in interleaved.indices { interleaved[i] = 0 }
       if var current = tone {
         for i in mono.indices { mono[i] = 0 }
-        let more = mono.withUnsafeMutableBufferPointer { current.stimulus.render(adding: $0.baseAddress!, frames: block) }
+        let more = mono.withUnsafeMutableBufferPointer {
+          current.stimulus.render(adding: $0.baseAddress!, frames: block)
+        }
         for frame in 0..<block {
           if current.ear != .right { interleaved[frame * 2] = mono[frame] }
           if current.ear != .left { interleaved[frame * 2 + 1] = mono[frame] }

@@ -24,7 +24,9 @@ enum Audiogram {
     }
     var grid = [[Character]](repeating: Array(repeating: " ", count: plotWidth), count: levels.count + 1)
     for x in 0..<plotWidth where x % 2 == 0 { grid[4][x] = "·" }
-    for frequency in frequencies { for y in grid.indices where grid[y][column(frequency)] == " " { grid[y][column(frequency)] = "¦" } }
+    for frequency in frequencies {
+      for y in grid.indices where grid[y][column(frequency)] == " " { grid[y][column(frequency)] = "¦" }
+    }
     var outOfRange: Set<Int> = []
     for ear in [Ear.left, .right] {
       for frequency in frequencies {

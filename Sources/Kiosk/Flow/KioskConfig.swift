@@ -74,7 +74,8 @@ public struct KioskConfig: Sendable {
       }
     }
     return KioskConfig(
-      file: root.file, defaultLanguage: try path("language", "en"), localesFolder: try path("locales", "Config/locales"),
+      file: root.file, defaultLanguage: try path("language", "en"),
+      localesFolder: try path("locales", "Config/locales"),
       signpostingFile: try path("signposting", "Config/signposting/england.yaml"),
       calibrationFile: calibration == "none" ? nil : calibration,
       databaseFile: try path("database", "Data/sessions.sqlite"), headphoneDevice: device, sampleRate: rate,
@@ -105,7 +106,8 @@ public struct KioskResources: Sendable {
     }
     return KioskResources(
       config: config, languages: languages, signposting: try Signposting.load(path: config.signpostingFile),
-      calibration: try config.calibrationFile.map { path throws(ConfigError) in try CalibrationLoader.load(path: path) },
+      calibration: try config.calibrationFile.map { path throws(ConfigError) in try CalibrationLoader.load(path: path)
+      },
       installation: try config.installationFile.map { path throws(ConfigError) in
         try InstallationConfig.load(path: path)
       })

@@ -29,7 +29,9 @@ extension KioskSession {
     }
     var footer = hints.joined(separator: "    ")
     if pages.count > 1 {
-      footer = "\(page + 1)/\(pages.count)  " + (page + 1 < pages.count ? text("hint.more", ["key": keys.label(for: .ok)]) : footer)
+      footer =
+        "\(page + 1)/\(pages.count)  "
+        + (page + 1 < pages.count ? text("hint.more", ["key": keys.label(for: .ok)]) : footer)
     }
     screen.line(" " + footer, .bar)
     return screen
@@ -73,7 +75,8 @@ extension KioskSession {
     case .mode(let headphones):
       body.paragraph(text("mode.title"), .title)
       body.blank()
-      body.paragraph(text("mode.headphones"), headphones ? .selected : .plain, indent: "  ", first: headphones ? "▶ " : "  ")
+      body.paragraph(
+        text("mode.headphones"), headphones ? .selected : .plain, indent: "  ", first: headphones ? "▶ " : "  ")
       body.blank()
       body.paragraph(text("mode.boxes"), headphones ? .plain : .selected, indent: "  ", first: headphones ? "  " : "▶ ")
       return [hint(.left, "hint.choose"), hint(.ok, "hint.ok")]
@@ -117,7 +120,8 @@ extension KioskSession {
       body.paragraph(text("test.listen", ["key": keys.label(for: .hear)]), .title)
       body.blank()
       if let point {
-        body.paragraph(text("test.progress", ["ear": text("ear.\(point.ear.rawValue)"), "bird": birdName(for: point.frequency)]))
+        body.paragraph(
+          text("test.progress", ["ear": text("ear.\(point.ear.rawValue)"), "bird": birdName(for: point.frequency)]))
         body.line(Self.earPicture(point.ear))
       }
       body.blank()
@@ -125,7 +129,9 @@ extension KioskSession {
       body.line("[" + String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled) + "]")
       body.line(text("test.step", ["done": String(progress.done + 1), "total": String(progress.total)]), .dim)
       body.blank()
-      if let notice = test.notice { body.paragraph(text(notice.key), notice.key == "test.too_early" ? .alert : .strong) }
+      if let notice = test.notice {
+        body.paragraph(text(notice.key), notice.key == "test.too_early" ? .alert : .strong)
+      }
       if idleRemaining(now: now) <= Self.countdownSeconds { body.paragraph(text("idle.still_there"), .alert) }
       return [hint(.hear, "hint.hear")]
     case .results(let result):
@@ -161,7 +167,8 @@ extension KioskSession {
       body.blank()
       for (box, wasHeard) in zip(order, heard) {
         guard let config = resources.installation?.boxes[box] else { continue }
-        body.line((wasHeard ? "● " : "○ ") + (config.species.map(birdName) ?? config.name) + "  \(Int(config.band.center)) Hz")
+        body.line(
+          (wasHeard ? "● " : "○ ") + (config.species.map(birdName) ?? config.name) + "  \(Int(config.band.center)) Hz")
       }
       body.blank()
       body.paragraph(text("boxes.relative"))
@@ -224,7 +231,9 @@ extension KioskSession {
       body.blank()
       for line in message { body.line(line, .strong) }
       if resources.calibration == nil { body.line("No calibration profile: levels are relative.", .dim) }
-      for name in resources.signposting.placeholders.prefix(3) { body.line("Placeholder still in signposting: \(name)", .dim) }
+      for name in resources.signposting.placeholders.prefix(3) {
+        body.line("Placeholder still in signposting: \(name)", .dim)
+      }
       return ["1 2 3", "Enter"]
     }
   }
@@ -276,7 +285,8 @@ extension KioskSession {
       }
       let name = shortHertz(frequency) + " Hz"
       body.line(
-        name.padding(toLength: 8, withPad: " ", startingAt: 0) + "O " + cells[0].padding(toLength: 14, withPad: " ", startingAt: 0)
+        name.padding(toLength: 8, withPad: " ", startingAt: 0) + "O "
+          + cells[0].padding(toLength: 14, withPad: " ", startingAt: 0)
           + "X " + cells[1] + "   " + birdName(for: frequency))
     }
   }
@@ -309,7 +319,9 @@ extension KioskSession {
   func birdName(for frequency: Double) -> String {
     let distance = { (band: FrequencyBand) in abs(log(band.center / frequency)) }
     if let boxes = resources.installation?.boxes,
-      let species = boxes.compactMap({ box in box.species.map { (box.band, $0) } }).min(by: { distance($0.0) < distance($1.0) })?.1
+      let species = boxes.compactMap({ box in box.species.map { (box.band, $0) } }).min(by: {
+        distance($0.0) < distance($1.0)
+      })?.1
     {
       return birdName(species)
     }

@@ -185,7 +185,9 @@ public final class KioskSession {
         if action == .ok { go(.headphoneCheck(ear: .left, trouble: false), now: now) }
       } else if action == .ok {
         output.silence()
-        go(ear == .left ? .headphoneCheck(ear: .right, trouble: false) : .practice(Practice(nextBeepAt: now + 1)), now: now)
+        go(
+          ear == .left ? .headphoneCheck(ear: .right, trouble: false) : .practice(Practice(nextBeepAt: now + 1)),
+          now: now)
       } else if action == .left {
         output.silence()
         go(.headphoneCheck(ear: ear, trouble: true), now: now)
@@ -216,9 +218,17 @@ public final class KioskSession {
     case .signposting:
       if action == .ok { go(.contactOffer, now: now) }
     case .contactOffer:
-      if action == .ok { go(.contactConsent, now: now) } else if action == .right { go(.thanks(contacted: false), now: now) }
+      if action == .ok {
+        go(.contactConsent, now: now)
+      } else if action == .right {
+        go(.thanks(contacted: false), now: now)
+      }
     case .contactConsent:
-      if action == .ok { go(.contactEntry(Contact()), now: now) } else if action == .left { go(.thanks(contacted: false), now: now) }
+      if action == .ok {
+        go(.contactEntry(Contact()), now: now)
+      } else if action == .left {
+        go(.thanks(contacted: false), now: now)
+      }
     case .thanks:
       if action == .ok { reset(now: now) }
     case .contactEntry, .staffPIN, .staffMenu: break
@@ -390,7 +400,8 @@ public final class KioskSession {
       guard now >= until, let trial = test.trial else { return }
       if let level = trial.level, case .success(let dbfs) = dbfs(frequency: trial.point.frequency, level: level) {
         output.play(
-          HeadphoneTone(frequency: trial.point.frequency, levelDBFS: dbfs, ear: trial.point.ear, duration: Self.toneSeconds))
+          HeadphoneTone(
+            frequency: trial.point.frequency, levelDBFS: dbfs, ear: trial.point.ear, duration: Self.toneSeconds))
       }
       test.phase = .tone(until: now + Self.toneSeconds)
     case .tone(let until):
@@ -589,7 +600,9 @@ public final class KioskSession {
           staffLockedUntil = now + 60
           staffFailures = 0
         }
-        go(.staffPIN(entered: "", message: resources.config.pinHash == nil ? "wrong: no PIN is set" : "wrong PIN"), now: now)
+        go(
+          .staffPIN(entered: "", message: resources.config.pinHash == nil ? "wrong: no PIN is set" : "wrong PIN"),
+          now: now)
       }
     case .left where entered.isEmpty:
       reset(now: now)
@@ -608,7 +621,9 @@ public final class KioskSession {
       for ear in [Ear.left, .right] {
         switch dbfs(frequency: 1000, level: 40) {
         case .success(let level):
-          lines.append(String(format: "1000 Hz at 40 %@ = %.1f dBFS, %@ ear", calibrated ? "dB HL" : "(relative)", level, ear.rawValue))
+          lines.append(
+            String(
+              format: "1000 Hz at 40 %@ = %.1f dBFS, %@ ear", calibrated ? "dB HL" : "(relative)", level, ear.rawValue))
         case .failure(let refusal):
           lines.append("1000 Hz at 40: not played: \(refusal)")
         }
@@ -629,11 +644,13 @@ public final class KioskSession {
   func todaysStats() -> [String] {
     guard let store else { return ["no database"] }
     do {
-      let day = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+      let day = ISO8601DateFormatter.string(
+        from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
       guard let today = try store.dailyStats().first(where: { $0.day == day }) else { return ["\(day): no checks yet"] }
       let outcomes = today.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
       let languages = today.languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-      return ["\(day): \(today.checks) check(s)", "outcomes: \(outcomes)", "languages: \(languages)"] + problems.suffix(3)
+      return ["\(day): \(today.checks) check(s)", "outcomes: \(outcomes)", "languages: \(languages)"]
+        + problems.suffix(3)
     } catch {
       return ["cannot read the database: \(error)"]
     }

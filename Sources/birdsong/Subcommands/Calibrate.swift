@@ -62,7 +62,8 @@ extension Birdsong {
       var references = ReferenceThresholds.table(standard)?.values ?? [:]
       for pair in (retspl ?? "").split(separator: ",") {
         let parts = pair.split(separator: "=")
-        guard parts.count == 2, let frequency = Double(parts[0]), let value = Double(parts[1]), (-10...80).contains(value)
+        guard parts.count == 2, let frequency = Double(parts[0]), let value = Double(parts[1]),
+          (-10...80).contains(value)
         else {
           throw fail("--retspl '\(pair)': write FREQUENCY=DB, e.g. 6000=16")
         }
@@ -84,7 +85,9 @@ extension Birdsong {
       defer { player.close() }
       usleep(300_000)
       if let problem = player.problem { throw fail(problem) }
-      print("Calibrating '\(headphone)' on the \(ear.rawValue) ear at \(referenceLevel) dBFS. Type q to stop without saving.")
+      print(
+        "Calibrating '\(headphone)' on the \(ear.rawValue) ear at \(referenceLevel) dBFS. Type q to stop without saving."
+      )
       var points: [Double: CalibrationProfile.Point] = [:]
       for frequency in list {
         player.play(HeadphoneTone(frequency: frequency, levelDBFS: referenceLevel, ear: ear, duration: 3600))

@@ -99,7 +99,8 @@ extension Birdsong {
         }
         if !missing.isEmpty {
           warnings.append(
-            "the calibration has no \(missing.map { String(Int($0)) }.joined(separator: ", ")) Hz: those will be out of range")
+            "the calibration has no \(missing.map { String(Int($0)) }.joined(separator: ", ")) Hz: those will be out of range"
+          )
         }
         print(
           "\(kiosk): OK: \(resources.languages.count) languages, signposting for \(resources.signposting.region), "

@@ -45,7 +45,9 @@ extension Birdsong {
       }
       let terminal: RawTerminal
       do {
-        guard isatty(STDOUT_FILENO) == 1 else { throw KioskError("the kiosk draws on a terminal; standard output is not one") }
+        guard isatty(STDOUT_FILENO) == 1 else {
+          throw KioskError("the kiosk draws on a terminal; standard output is not one")
+        }
         terminal = try RawTerminal()
       } catch {
         throw fail("\(error)")

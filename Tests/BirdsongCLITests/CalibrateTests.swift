@@ -1,0 +1,58 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct CalibrateTests {
+  @Test func staffTypeMeterReadingsAndGetAProfileTheKioskReads() throws {
+    let folder = temporaryFolder()
+    let raw = folder + "/headphones.raw"
+    let profile = folder + "/venue.yaml"
+    // A typo is asked again; 6000 Hz is skipped. Pauses let each tone play for a while.
+    let script = """
+      (sleep 1; echo 80; sleep 1; echo eighty; echo 81.5; sleep 1; echo s) | '\(birdsongBinary)' calibrate \
+        --output '\(profile)' --headphone 'Test HP' --standard hda200 --ear right \
+        --device "file:'\(raw)',raw" --frequencies 1000,2000,6000
+      """
+    let (status, output) = try run("/bin/bash", ["-c", script])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("'eighty' is not a reading"))
+    let text = try String(contentsOfFile: profile, encoding: .utf8)
+    #expect(text.contains("1000: {retspl: 5.5, measured_db_spl: 80}"), "\(text)")
+    #expect(text.contains("2000: {retspl: 4.5, measured_db_spl: 81.5}"))
+    #expect(!text.contains("6000:"), "a skipped frequency was written")
+    #expect(text.contains("ISO 389-8"))
+
+    // The kiosk config check reads it back.
+    let kiosk = folder + "/kiosk.yaml"
+    let root = packageRoot()
+    try
+      "locales: \(root)/Config/locales\nsignposting: \(root)/Config/signposting/england.yaml\ncalibration: \(profile)\ninstallation: none\n"
+      .write(toFile: kiosk, atomically: true, encoding: .utf8)
+    let check = try run(
+      birdsongBinary, ["config", "check", "--config", root + "/Config/installation.yaml", "--kiosk", kiosk])
+    #expect(check.status == 0, "\(check.output)")
+    #expect(check.output.contains("the calibration has no 4000, 6000, 8000, 500 Hz"), "\(check.output)")
+
+    // The tones came on the right ear only, at the reference level (-20 dBFS peak).
+    let data = try Data(contentsOf: URL(fileURLWithPath: raw))
+    let peaks = data.withUnsafeBytes { bytes -> [Float] in
+      let samples = bytes.bindMemory(to: Float.self)
+      var peaks: [Float] = [0, 0]
+      for index in samples.indices { peaks[index % 2] = max(peaks[index % 2], abs(samples[index])) }
+      return peaks
+    }
+    #expect(peaks[0] == 0, "sound on the left ear: \(peaks[0])")
+    #expect(abs(20 * log10(Double(peaks[1])) + 20) < 0.2, "right ear peak \(peaks[1]), expected -20 dBFS")
+  }
+
+  @Test func aStandardWithoutAFrequencyAsksForItsReferenceThreshold() throws {
+    let folder = temporaryFolder()
+    let result = try run(
+      birdsongBinary,
+      ["calibrate", "--output", folder + "/p.yaml", "--headphone", "X", "--standard", "er3a", "--device", "null"])
+    #expect(result.status != 0)
+    #expect(
+      result.output.contains("no reference threshold (RETSPL) for 6000 Hz") && result.output.contains("--retspl 6000="))
+    #expect(!FileManager.default.fileExists(atPath: folder + "/p.yaml"))
+  }
+}
