@@ -10,7 +10,14 @@ public struct CheckResult: Sendable {
     case refer
     /// The run cannot be trusted: the retest disagreed, or too many presses in silence.
     case notMeasured = "not_measured"
+    /// Without a calibration the levels are relative: they compare frequencies and ears, not
+    /// the visitor with other people, so there is no within or refer.
+    case relative
   }
+
+  /// Without a calibration, a frequency heard this much worse than the ear's best is one the
+  /// visitor may be missing.
+  public static let relativeDrop = 20.0
 
   /// The 1 kHz retest must land within this of the first measurement (dB).
   public static let retestTolerance = 10.0
@@ -88,6 +95,7 @@ public struct CheckResult: Sendable {
 
   public var outcome: Outcome {
     if unreliableBecause != nil { return .notMeasured }
+    if !calibrated { return .relative }
     // A screened frequency the kiosk was not set to test does not count either way.
     let refers = Screening.refers(estimates: { ear, frequency in
       guard let outcome = outcome(ear, frequency) else { return -.infinity }
@@ -96,13 +104,17 @@ public struct CheckResult: Sendable {
     return refers ? .refer : .within
   }
 
-  /// Frequencies (low to high) where either ear is over the cutoff or out of range.
+  /// Frequencies (low to high) where either ear is out of range or over the cutoff (without a
+  /// calibration: more than `relativeDrop` worse than that ear's best frequency).
   public var harderFrequencies: [Double] {
     let frequencies = Set(outcomes.map(\.point.frequency)).sorted()
     return frequencies.filter { frequency in
       Ear.allCases.contains { ear in
         guard let outcome = outcome(ear, frequency) else { return false }
-        return outcome.outOfRange || (outcome.threshold ?? -.infinity) > Screening.cutoff - Screening.estimateMargin
+        guard let threshold = outcome.threshold else { return outcome.outOfRange }
+        if calibrated { return threshold > Screening.cutoff - Screening.estimateMargin }
+        let best = frequencies.compactMap { self.threshold(ear, $0) }.min() ?? threshold
+        return threshold - best > Self.relativeDrop
       }
     }
   }

@@ -11,7 +11,7 @@ public enum KioskApp {
     var decoder = KeyDecoder()
     var shown: (frame: ScreenFrame, height: Int)?
     session.reset(now: clock())
-    while !session.isFinished, !shouldStop() {
+    while !session.isFinished, !shouldStop(), !terminal.isGone {
       for key in decoder.feed(terminal.read(timeout: 0.02)) { session.handle(key, now: clock()) }
       let now = clock()
       session.tick(now: now)

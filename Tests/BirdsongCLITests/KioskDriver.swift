@@ -102,7 +102,7 @@ final class KioskDriver {
   }
 
   func screen() throws -> String {
-    try tmux(["capture-pane", "-p", "-t", "0"])
+    try tmux(["capture-pane", "-p", "-J", "-t", "0"])
   }
 
   /// Waits until the screen shows `text`; returns the screen then, or throws with what it showed.
@@ -150,8 +150,20 @@ func spawnDetached(_ arguments: [String]) throws -> Int32 {
   let shell = ["/bin/bash", "-c", closeAll, "spawn"] + arguments
   let argv = shell.map { strdup($0) } + [nil]
   defer { argv.forEach { free($0) } }
+  // A clean slate of signals, as a login terminal would have: test runners block some, and
+  // blocked signals would be inherited by tmux and everything it runs.
+  var attributes = posix_spawnattr_t()
+  posix_spawnattr_init(&attributes)
+  defer { posix_spawnattr_destroy(&attributes) }
+  var none = sigset_t()
+  sigemptyset(&none)
+  posix_spawnattr_setsigmask(&attributes, &none)
+  var all = sigset_t()
+  sigfillset(&all)
+  posix_spawnattr_setsigdefault(&attributes, &all)
+  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
   var pid = pid_t()
-  let result = posix_spawn(&pid, shell[0], &actions, nil, argv, environ)
+  let result = posix_spawn(&pid, shell[0], &actions, &attributes, argv, environ)
   guard result == 0 else { throw DriverError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
   var status: Int32 = 0
   while waitpid(pid, &status, 0) < 0, errno == EINTR {}

@@ -124,6 +124,25 @@ import Testing
   }
 }
 
+extension KioskEndToEndTests {
+  @Test func closingTheTerminalEndsTheKiosk() throws {
+    let kiosk = try KioskDriver(settings: "installation: none")
+    try kiosk.waitFor("Can you hear the birds?")
+    let pid = try #require(try kiosk.kioskPID())
+    try kiosk.tmux(["kill-server"])
+    var gone = false
+    for _ in 0..<50 where !gone {
+      usleep(100_000)
+      // Gone, or a zombie whose parent has not reaped it yet.
+      let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")
+      gone = state == nil || state![2] == "Z"
+    }
+    let ps = try run("/bin/ps", ["-o", "pid,stat,args", "-p", "\(pid)"]).output
+    #expect(gone, "the kiosk lives on without its terminal: \(ps)")
+    if !gone { kill(pid, SIGKILL) }
+  }
+}
+
 /// Runs a shell pipeline; returns its standard output.
 func pipeline(_ command: String) throws -> String {
   try run("/bin/bash", ["-c", command]).output

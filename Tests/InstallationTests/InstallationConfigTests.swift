@@ -165,7 +165,7 @@ import Testing
 @Suite struct CalibrationLoaderTests {
   @Test func theExampleProfileLoads() throws {
     let profile = try CalibrationLoader.load(path: packageRoot() + "/Config/calibration/example.yaml")
-    #expect(profile.points.count == 5 && profile.referenceLevelDBFS == -20 && profile.maximumSPL == 90)
+    #expect(profile.points.count == 6 && profile.referenceLevelDBFS == -20 && profile.maximumSPL == 90)
     #expect(profile.headphone.hasPrefix("EXAMPLE"))
   }
 

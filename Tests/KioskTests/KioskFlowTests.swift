@@ -17,7 +17,7 @@ import Testing
     var problem: String? { nil }
   }
 
-  static func resources(_ extra: String = "") throws -> KioskResources {
+  static func resources(calibrated: Bool = true) throws -> KioskResources {
     let root = packageRoot()
     let folder = temporaryFolder()
     var profile = "headphone: test\nstandard: test\nreference_level_dbfs: -20\nmaximum_db_spl: 110\nfrequencies:\n"
@@ -29,9 +29,8 @@ import Testing
       """
       locales: \(root)/Config/locales
       signposting: \(root)/Config/signposting/england.yaml
-      calibration: \(folder)/calibration.yaml
+      calibration: \(calibrated ? folder + "/calibration.yaml" : "none")
       installation: none
-      \(extra)
       """, file: "kiosk.yaml")
     return try KioskResources.load(config)
   }
@@ -39,12 +38,12 @@ import Testing
   /// Runs a whole check for a listener whose thresholds (dB HL; 0 dB HL = -80 dBFS here) are
   /// given per ear and frequency; returns the session, the store and the seconds it took.
   static func check(
-    thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7
+    thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7, calibrated: Bool = true
   ) throws -> (session: KioskSession, store: SessionStore, seconds: Double, screen: String) {
     let output = RecordingOutput()
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
     let session = KioskSession(
-      resources: try resources(), output: output, store: store, control: nil, random: { seed })
+      resources: try resources(calibrated: calibrated), output: output, store: store, control: nil, random: { seed })
     var now = 0.0
     func step(_ seconds: Double) {
       let end = now + seconds
@@ -128,6 +127,21 @@ import Testing
       "false presses \(result.falsePresses) of \(result.trials); catch \(result.catchTrialsAnswered) of \(result.catchTrials)"
     )
     #expect(screen.contains("could not measure your hearing reliably"))
+  }
+
+  @Test func withoutACalibrationTheResultsAreRelativeAndClaimNoDBHL() throws {
+    // Relative level 0 is -80 dBFS, as 0 dB HL is in the calibrated tests.
+    let truth: [Double: Double] = [500: 10, 1000: 10, 2000: 15, 4000: 40, 6000: 45, 8000: 50]
+    let (session, _, _, screen) = try Self.check(thresholds: { _, frequency in truth[frequency]! }, calibrated: false)
+    let result = try #require(session.lastResult)
+    #expect(result.outcome == .relative)
+    #expect(!screen.contains("dB HL ("), "an uncalibrated kiosk claims dB HL:\n\(screen)")
+    #expect(screen.contains("not calibrated"))
+    #expect(screen.contains("cannot say how your hearing compares with other people"))
+    #expect(result.harderFrequencies == [4000, 6000, 8000], "more than 20 dB worse than the best frequency")
+    for outcome in result.outcomes {
+      #expect(outcome.threshold.map { $0 <= RelativeLevels.ceiling } ?? outcome.outOfRange)
+    }
   }
 
   @Test func contactDetailsMustBeAPhoneNumberOrAnEmail() {

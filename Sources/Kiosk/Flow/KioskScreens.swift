@@ -255,6 +255,8 @@ extension KioskSession {
       body.paragraph(text("outcome.within"), .strong)
     case .refer:
       body.paragraph(text("outcome.refer"), .strong)
+    case .relative:
+      body.paragraph(text("outcome.relative"), .strong)
     }
     if result.outcome != .notMeasured {
       if let average = result.betterEarAverage, let grade = result.grade {

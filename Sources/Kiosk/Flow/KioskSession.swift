@@ -244,12 +244,16 @@ public final class KioskSession {
       return
     }
     if now >= quietRenewAt { quietBoxes(now: now) }
+    if isListening, output.problem != nil {
+      // The headphones went (unplugged): the check cannot go on, and its screen says to get staff.
+      go(.headphoneCheck(ear: .left, trouble: false), now: now)
+      return
+    }
     switch stage {
     case .headphoneCheck(let ear, let trouble) where !trouble:
       // The check tone repeats: a second on, a second off.
-      let elapsed = now - stageStarted
-      let cycle = Int(elapsed / 2)
-      if elapsed - Double(cycle) * 2 < 0.05, cycle != lastCheckCycle {
+      let cycle = Int((now - stageStarted) / 2)
+      if cycle != lastCheckCycle {
         lastCheckCycle = cycle
         playAudible(frequency: 1000, ear: ear, duration: 1)
       }
@@ -290,6 +294,14 @@ public final class KioskSession {
     }
   }
   private var lastCheckCycle = -1
+
+  /// The practice or the check is under way on the headphones.
+  private var isListening: Bool {
+    switch stage {
+    case .practice, .test: true
+    default: false
+    }
+  }
 
   /// Seconds until the idle timeout sends the kiosk back to the start.
   func idleRemaining(now: Double) -> Double {

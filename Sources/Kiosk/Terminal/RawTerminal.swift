@@ -57,13 +57,19 @@ public final class RawTerminal {
     return (Int(window.ws_col), Int(window.ws_row))
   }
 
+  /// The terminal hung up (its window closed, its SSH session ended): nobody can use the kiosk.
+  public private(set) var isGone = false
+
   /// Waits up to `timeout` seconds for input; returns the bytes read (none on timeout).
   public func read(timeout: Double) -> [UInt8] {
     var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
     guard poll(&descriptor, 1, Int32(timeout * 1000)) > 0 else { return [] }
     var buffer = [UInt8](repeating: 0, count: 256)
     let count = Glibc.read(input, &buffer, buffer.count)
-    return count > 0 ? Array(buffer[0..<count]) : []
+    if count > 0 { return Array(buffer[0..<count]) }
+    // Readable yet nothing to read is the end of input; so is an I/O error on a tty.
+    if count == 0 || (errno != EINTR && errno != EAGAIN) { isGone = true }
+    return []
   }
 
   public func write(_ text: String) {

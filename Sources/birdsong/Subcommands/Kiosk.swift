@@ -55,7 +55,9 @@ extension Birdsong {
       Interruption.install()
       let output = HeadphoneOutput(device: settings.headphoneDevice, sampleRate: settings.sampleRate)
       let session = KioskSession(resources: resources, output: output, store: store, control: control)
-      KioskApp.run(session: session, terminal: terminal, shouldStop: { Interruption.wasRequested })
+      // SIGHUP means the terminal has gone: stop, as for SIGTERM.
+      KioskApp.run(
+        session: session, terminal: terminal, shouldStop: { Interruption.wasRequested || Interruption.takeHangup() })
       terminal.restore()
       output.close()
       control?.flush()
