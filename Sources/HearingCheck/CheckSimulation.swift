@@ -13,6 +13,8 @@ public struct CheckSimulation: Sendable {
     public var presentations: [Int] = []
     /// Runs the kiosk would call "not measured" (retest off, presses in silence).
     public var unreliable = 0
+    /// Why, by the first reason found (the number in a reason left out).
+    public var unreliableReasons: [String: Int] = [:]
     public var truePositives = 0, falseNegatives = 0, trueNegatives = 0, falsePositives = 0
 
     public var withinFiveDB: Double {
@@ -41,7 +43,10 @@ public struct CheckSimulation: Sendable {
         procedure.record(listener.respond(to: trial, random: &random))
       }
       report.runs += 1
-      if CheckResult(procedure: procedure, calibrated: true).unreliableBecause != nil { report.unreliable += 1 }
+      if let reason = CheckResult(procedure: procedure, calibrated: true).unreliableBecause {
+        report.unreliable += 1
+        report.unreliableReasons[reason.filter { !$0.isNumber }, default: 0] += 1
+      }
       report.durations.append(seconds)
       report.presentations.append(procedure.trials)
       for outcome in procedure.outcomes {

@@ -24,5 +24,6 @@ public enum KioskApp {
         shown = (frame, size.height)
       }
     }
+    session.shutdown()
   }
 }

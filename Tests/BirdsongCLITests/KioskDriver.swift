@@ -42,7 +42,7 @@ final class KioskDriver {
       """
     try config.write(toFile: configFile, atomically: true, encoding: .utf8)
     let command =
-      "'\(birdsongBinary)' kiosk --config '\(configFile)'; echo KIOSK-EXIT=$?; stty -a | tr '\\n' ' '; sleep 600"
+      "'\(birdsongBinary)' kiosk --config '\(configFile)'; echo KIOSK-EXIT=$?; stty -a | tr '\\n' ' '; echo; echo KIOSK-DONE; sleep 600"
     // The server tmux starts would hold a pipe open for ever: its output goes nowhere.
     try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command], capture: false)
   }

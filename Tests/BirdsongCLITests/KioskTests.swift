@@ -108,7 +108,7 @@ import Testing
     try kiosk.press("3")
     try kiosk.waitFor("no checks yet")
     try kiosk.press("1")
-    let end = try kiosk.waitFor("KIOSK-EXIT=")
+    let end = try kiosk.waitFor("KIOSK-DONE")
     #expect(end.contains("KIOSK-EXIT=0"))
     #expect(end.contains(" icanon") && end.contains(" echo") && end.contains(" isig"), "terminal not restored:\n\(end)")
   }
@@ -118,7 +118,7 @@ import Testing
     try kiosk.waitFor("Can you hear the birds?")
     let pid = try #require(try kiosk.kioskPID())
     kill(pid, SIGSEGV)
-    let end = try kiosk.waitFor("KIOSK-EXIT=")
+    let end = try kiosk.waitFor("KIOSK-DONE")
     #expect(end.contains("KIOSK-EXIT=139"), "expected death by SIGSEGV:\n\(end)")
     #expect(end.contains(" icanon") && end.contains(" echo"), "terminal not restored after the crash:\n\(end)")
   }

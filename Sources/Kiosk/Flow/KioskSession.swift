@@ -334,6 +334,13 @@ public final class KioskSession {
     go(.attract, now: now)
   }
 
+  /// Before the program ends (staff exit, SIGTERM, the terminal gone): the headphones go
+  /// silent and the boxes may sing again; a partial check is dropped.
+  public func shutdown() {
+    output.silence()
+    releaseBoxes()
+  }
+
   // MARK: the installation's boxes
 
   /// The installation's boxes from low to high, for the group check; none when no
@@ -626,8 +633,6 @@ public final class KioskSession {
     switch key {
     case .character("1"):
       wantsExit = true
-      output.silence()
-      releaseBoxes()
     case .character("2"):
       var lines: [String] = []
       for ear in [Ear.left, .right] {

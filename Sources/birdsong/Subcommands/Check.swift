@@ -98,7 +98,8 @@ extension Birdsong {
             format: "not measured: %.1f %% of thresholds",
             Double(report.notMeasured) / Double(max(report.measured + report.notMeasured, 1)) * 100),
           "runs the kiosk would call \"not measured\" (retest off by more than 10 dB, presses in silence): "
-            + Self.percent(report.unreliable, report.runs),
+            + Self.percent(report.unreliable, report.runs)
+            + report.unreliableReasons.sorted { $0.value > $1.value }.map { "\n  \($0.value) x \($0.key)" }.joined(),
           String(
             format: "duration: median %.0f s, 95th percentile %.0f s (target: 5 min); %.0f presentations on average",
             median, p95, presentations),
