@@ -120,7 +120,9 @@ public struct CheckProcedure: Sendable {
     let done = estimator!.presentations
     if (done >= settings.minPresentations && sd <= settings.targetSD) || done >= settings.maxPresentations {
       let settled = sd <= settings.targetSD + 1.5
-      outcomes.append(Outcome(point: trial.point, threshold: settled ? mean : nil, presentations: done))
+      // Nothing quieter than the floor is ever played, so no threshold below it is claimed.
+      outcomes.append(
+        Outcome(point: trial.point, threshold: settled ? max(mean, settings.floor) : nil, presentations: done))
       points.removeFirst()
       estimator = nil
     }

@@ -45,7 +45,7 @@ public struct CheckSimulation: Sendable {
       report.runs += 1
       if let reason = CheckResult(procedure: procedure, calibrated: true).unreliableBecause {
         report.unreliable += 1
-        report.unreliableReasons[reason.filter { !$0.isNumber }, default: 0] += 1
+        report.unreliableReasons[reason.replacing(/\d+/, with: "N"), default: 0] += 1
       }
       report.durations.append(seconds)
       report.presentations.append(procedure.trials)

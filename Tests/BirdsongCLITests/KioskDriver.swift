@@ -70,23 +70,13 @@ final class KioskDriver {
     return String(text[start..<end])
   }
 
+  /// Runs a tmux command on this test's own server. The command that starts the server goes
+  /// through `spawnDetached`: the server lives on, and must not hold any pipe of ours open.
   @discardableResult
   func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-    process.arguments = ["-L", socketName, "-f", "/dev/null"] + arguments
-    guard capture else {
-      // The server tmux starts lives on: it must not inherit any of our descriptors (such as
-      // another test's pipe, which would then never close).
-      return String(try spawnDetached(["/usr/bin/tmux"] + process.arguments!))
-    }
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    let command = ["-L", socketName, "-f", "/dev/null"] + arguments
+    guard capture else { return String(try spawnDetached(["/usr/bin/tmux"] + command)) }
+    return try run("/usr/bin/tmux", command).output
   }
 
   /// Keys by tmux name: "Enter", "Space", "Left", "C-c", "Escape", or plain characters.

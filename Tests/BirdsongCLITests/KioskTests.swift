@@ -143,6 +143,18 @@ extension KioskEndToEndTests {
   }
 }
 
+extension KioskDriver {
+  /// From the start screen, in English, through the consent to the choice of check.
+  func goToModeChoice() throws {
+    try waitFor("Can you hear the birds?")
+    try press("Enter")
+    try press("Enter")
+    try waitFor("About this check")
+    try press("Enter")
+    try waitFor("How would you like to check?")
+  }
+}
+
 /// Runs a shell pipeline; returns its standard output.
 func pipeline(_ command: String) throws -> String {
   try run("/bin/bash", ["-c", command]).output
@@ -174,12 +186,7 @@ func pipeline(_ command: String) throws -> String {
     #expect(try status().contains("Gate on"))
 
     let kiosk = try KioskDriver(settings: "installation: \(folder)/installation.yaml")
-    try kiosk.waitFor("Can you hear the birds?")
-    try kiosk.press("Enter")
-    try kiosk.press("Enter")
-    try kiosk.waitFor("About this check")
-    try kiosk.press("Enter")
-    try kiosk.waitFor("How would you like to check?")
+    try kiosk.goToModeChoice()
     try kiosk.press("Enter")
     try kiosk.waitFor("Put on the headphones")
     Thread.sleep(forTimeInterval: 0.5)
@@ -195,11 +202,7 @@ func pipeline(_ command: String) throws -> String {
     #expect(try status().contains("Gate on"), "the boxes were left quiet")
 
     // The group check: the visitor hears the first two birds, not the goldcrest.
-    try kiosk.press("Enter")
-    try kiosk.press("Enter")
-    try kiosk.waitFor("About this check")
-    try kiosk.press("Enter")
-    try kiosk.waitFor("How would you like to check?")
+    try kiosk.goToModeChoice()
     try kiosk.press("Right")
     try kiosk.press("Enter")
     try kiosk.waitFor("Listen to the bird boxes")
@@ -216,5 +219,19 @@ func pipeline(_ command: String) throws -> String {
     #expect(try status().contains("Pines on"))
     let export = try run(birdsongBinary, ["sessions", "export", "--csv", "--database", kiosk.database]).output
     #expect(export.contains(",free-field,") && export.contains("heard up to"), "export:\n\(export)")
+
+    // Stopped (SIGTERM) in the middle of a headphone check, the kiosk lets the boxes sing again.
+    try kiosk.pageUntil("audiologist to contact you")
+    try kiosk.press("Right")
+    try kiosk.press("Enter")
+    try kiosk.goToModeChoice()
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Put on the headphones")
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try status().contains("Gate quiet"))
+    kill(try #require(try kiosk.kioskPID()), SIGTERM)
+    let end = try kiosk.waitFor("KIOSK-DONE")
+    #expect(end.contains("KIOSK-EXIT=0"))
+    #expect(try status().contains("Gate on"), "the kiosk left the boxes quiet when it stopped")
   }
 }

@@ -39,7 +39,7 @@ extension Birdsong {
       if settings.pinHash == nil {
         note("birdsong: warning: \(config) has no staff PIN: the kiosk can only be stopped from outside (SIGTERM)")
       }
-      let store = try openStore(settings.databaseFile)
+      let store = try openSessionStore(settings.databaseFile, named: "the kiosk config's 'database:'")
       let control = resources.installation.flatMap {
         $0.controlSocket == "none" ? nil : InstallationControl(socketPath: $0.controlSocket)
       }
@@ -61,16 +61,6 @@ extension Birdsong {
       terminal.restore()
       output.close()
       control?.flush()
-    }
-
-    private func openStore(_ path: String) throws -> SessionStore {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      do {
-        return try SessionStore(path: path)
-      } catch {
-        throw fail("cannot open the session database '\(path)' (the config's 'database:'): \(error)")
-      }
     }
 
     private func printPINHash() throws {

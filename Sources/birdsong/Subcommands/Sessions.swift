@@ -18,13 +18,7 @@ extension Birdsong {
         guard FileManager.default.fileExists(atPath: database) || database.hasSuffix(".sqlite") else {
           throw fail("no session database at '\(database)'; pass --database")
         }
-        let folder = URL(fileURLWithPath: database).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        do {
-          return try SessionStore(path: database)
-        } catch {
-          throw fail("cannot open the session database '\(database)': \(error)")
-        }
+        return try openSessionStore(database, named: "--database")
       }
     }
 
@@ -125,5 +119,16 @@ extension Birdsong {
         }
       }
     }
+  }
+}
+
+/// Opens (or creates, with its folder) the session database, or says in one line why not.
+func openSessionStore(_ path: String, named origin: String) throws -> SessionStore {
+  let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+  try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  do {
+    return try SessionStore(path: path)
+  } catch {
+    throw fail("cannot open the session database '\(path)' (\(origin)): \(error)")
   }
 }
