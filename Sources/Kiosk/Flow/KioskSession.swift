@@ -181,7 +181,9 @@ public final class KioskSession {
       case .hear: break
       }
     case .headphoneCheck(let ear, let trouble):
-      if trouble {
+      if output.problem != nil {
+        if action == .left { reset(now: now) }  // the headphones do not work: nothing to do here
+      } else if trouble {
         if action == .ok { go(.headphoneCheck(ear: .left, trouble: false), now: now) }
       } else if action == .ok {
         output.silence()
