@@ -33,7 +33,7 @@ public protocol ToneOutput: AnyObject, Sendable {
 /// reopens the device every 2 s while it is missing. Left is channel 1, right channel 2.
 public final class HeadphoneOutput: ToneOutput {
   private struct Shared {
-    var pending: HeadphoneTone?
+    var pending: (stimulus: Stimulus, ear: Ear?)?
     var silenceRequested = false
     var problem: String?
     var stopping = false
@@ -52,8 +52,16 @@ public final class HeadphoneOutput: ToneOutput {
     thread.start()
   }
 
+  /// The tone is made here, on the caller's thread, so the audio thread only renders.
   public func play(_ tone: HeadphoneTone) {
-    shared.withLock { $0.pending = tone }
+    do {
+      let stimulus = try Stimulus(
+        .pureTone, frequency: tone.frequency, levelDBFS: tone.levelDBFS, duration: tone.duration,
+        sampleRate: Double(sampleRate))
+      shared.withLock { $0.pending = (stimulus, tone.ear) }
+    } catch {
+      // The kiosk asks only for levels it has checked; a tone that cannot be made is not played.
+    }
   }
 
   public func silence() {
@@ -90,17 +98,7 @@ public final class HeadphoneOutput: ToneOutput {
       }
       if stopping { break }
       if silence { tone = nil }
-      if let request {
-        do {
-          tone = (
-            try Stimulus(
-              .pureTone, frequency: request.frequency, levelDBFS: request.levelDBFS, duration: request.duration,
-              sampleRate: Double(sampleRate)), request.ear
-          )
-        } catch {
-          shared.withLock { $0.problem = "cannot make the tone: \(error)" }
-        }
-      }
+      if let request { tone = request }
       if playback == nil {
         do {
           let pcm = try SystemPCM(name: device, request: PCMRequest(channels: 2, sampleRate: sampleRate))
@@ -116,16 +114,16 @@ public final class HeadphoneOutput: ToneOutput {
       }
       guard let output = playback else { continue }
       for i in interleaved.indices { interleaved[i] = 0 }
-      if var current = tone {
+      if tone != nil {
+        let ear = tone!.ear
         for i in mono.indices { mono[i] = 0 }
-        let more = mono.withUnsafeMutableBufferPointer {
-          current.stimulus.render(adding: $0.baseAddress!, frames: block)
-        }
+        // Rendered in place (a copy of the stimulus would copy its arrays every block).
+        let more = mono.withUnsafeMutableBufferPointer { tone!.stimulus.render(adding: $0.baseAddress!, frames: block) }
         for frame in 0..<block {
-          if current.ear != .right { interleaved[frame * 2] = mono[frame] }
-          if current.ear != .left { interleaved[frame * 2 + 1] = mono[frame] }
+          if ear != .right { interleaved[frame * 2] = mono[frame] }
+          if ear != .left { interleaved[frame * 2 + 1] = mono[frame] }
         }
-        tone = more ? current : nil
+        if !more { tone = nil }
       }
       if case .lost(let code) = interleaved.withUnsafeBufferPointer({ output.play($0.baseAddress!, frames: block) }) {
         output.device.close()
