@@ -319,7 +319,7 @@ extension KioskSession {
   /// The bird a test frequency stands for: the installation's box nearest to it in pitch, or
   /// failing that the catalogue's species whose natural band is nearest.
   func birdName(for frequency: Double) -> String {
-    let distance = { (band: FrequencyBand) in abs(log(band.center / frequency)) }
+    let distance = { (band: FrequencyBand) in abs(Foundation.log(band.center / frequency)) }
     if let boxes = resources.installation?.boxes,
       let species = boxes.compactMap({ box in box.species.map { (box.band, $0) } }).min(by: {
         distance($0.0) < distance($1.0)

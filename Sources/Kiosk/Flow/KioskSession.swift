@@ -81,6 +81,8 @@ public final class KioskSession {
   let store: SessionStore?
   let control: InstallationControl?
   let random: @Sendable () -> UInt64
+  /// Where the kiosk says what happened, for staff (the journal under systemd).
+  let log: (String) -> Void
 
   private(set) var stage = Stage.attract
   private(set) var languageIndex: Int
@@ -100,8 +102,10 @@ public final class KioskSession {
 
   public init(
     resources: KioskResources, output: any ToneOutput, store: SessionStore?, control: InstallationControl?,
-    random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+    random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) },
+    log: @escaping (String) -> Void = { _ in }
   ) {
+    self.log = log
     self.resources = resources
     self.output = output
     self.store = store
@@ -472,6 +476,7 @@ public final class KioskSession {
           ear: $0.point.ear.rawValue + ($0.point.isRetest ? "-retest" : ""), frequency: $0.point.frequency,
           level: $0.threshold, presentations: $0.presentations)
       }, now: now)
+    log("check finished: \(result.outcome.rawValue) in \(Int(now - checkStarted)) s, language \(language.code)")
     go(.results(result), now: now)
   }
 
@@ -511,12 +516,17 @@ public final class KioskSession {
     do {
       try store.record(check)
     } catch {
-      problems.append("could not record a check: \(error)")
+      problem("could not record a check: \(error)")
     }
   }
 
   /// What went wrong behind the visitor's back (for the staff menu and the log).
   private(set) var problems: [String] = []
+
+  private func problem(_ message: String) {
+    problems.append(message)
+    log("error: " + message)
+  }
 
   // MARK: contact request
 
@@ -586,7 +596,7 @@ public final class KioskSession {
         at: Date())
       go(.thanks(contacted: true), now: now)
     } catch {
-      problems.append("could not record a contact request: \(error)")
+      problem("could not record a contact request: \(error)")
       go(.thanks(contacted: false), now: now)
     }
   }

@@ -54,7 +54,11 @@ extension Birdsong {
       }
       Interruption.install()
       let output = HeadphoneOutput(device: settings.headphoneDevice, sampleRate: settings.sampleRate)
-      let session = KioskSession(resources: resources, output: output, store: store, control: control)
+      // Under systemd standard error is the journal; on a terminal it would scribble on the screen.
+      let logsToStandardError = isatty(STDERR_FILENO) == 0
+      let session = KioskSession(
+        resources: resources, output: output, store: store, control: control,
+        log: { message in if logsToStandardError { note("kiosk: " + message) } })
       // SIGHUP means the terminal has gone: stop, as for SIGTERM.
       KioskApp.run(
         session: session, terminal: terminal, shouldStop: { Interruption.wasRequested || Interruption.takeHangup() })
