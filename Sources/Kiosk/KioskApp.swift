@@ -1,4 +1,5 @@
 import Foundation
+import Installation
 import SessionStore
 
 /// The kiosk's main loop: keys in, time passing, the screen redrawn when it changes (or the
@@ -6,14 +7,14 @@ import SessionStore
 public enum KioskApp {
   public static func run(
     session: KioskSession, terminal: RawTerminal, shouldStop: () -> Bool,
-    clock: () -> Double = HeadphoneOutput.monotonic
+    clock: any RunClock = SystemClock()
   ) {
     var decoder = KeyDecoder()
     var shown: (frame: ScreenFrame, height: Int)?
-    session.reset(now: clock())
+    session.reset(now: clock.now())
     while !session.isFinished, !shouldStop(), !terminal.isGone {
-      for key in decoder.feed(terminal.read(timeout: 0.02)) { session.handle(key, now: clock()) }
-      let now = clock()
+      for key in decoder.feed(terminal.read(timeout: 0.02)) { session.handle(key, now: clock.now()) }
+      let now = clock.now()
       session.tick(now: now)
       let size = terminal.size
       let frame = session.frame(width: size.width, height: size.height, now: now)

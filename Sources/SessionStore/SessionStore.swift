@@ -56,6 +56,14 @@ public final class SessionStore: Sendable {
     public var checks: Int
     public var outcomes: [String: Int]
     public var languages: [String: Int]
+
+    /// One line: the day, its checks, outcomes and languages.
+    public var summary: String {
+      func counts(_ table: [String: Int]) -> String {
+        table.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+      }
+      return "\(day)  \(checks) check(s)  outcomes: \(counts(outcomes))  languages: \(counts(languages))"
+    }
   }
 
   private let database: DatabaseQueue

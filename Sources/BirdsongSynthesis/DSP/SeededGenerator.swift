@@ -13,12 +13,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   /// A generator for an independent stream, derived from a seed and a label (a box name, say),
   /// so that adding one stream never changes the numbers another one draws.
   public init(seed: UInt64, stream label: String) {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs, unlike Hasher
-    for byte in label.utf8 {
+    state = seed ^ Self.fingerprint(label)
+    _ = next()
+  }
+
+  /// FNV-1a of the text: stable across runs and releases, unlike `Hasher`.
+  public static func fingerprint(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
       hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
-    state = seed ^ hash
-    _ = next()
+    return hash
   }
 
   public mutating func next() -> UInt64 {

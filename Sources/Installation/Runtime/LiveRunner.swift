@@ -86,7 +86,7 @@ public final class LiveRunner: Sendable {
     var lastUnderrunLog = -Double.infinity
     var unloggedUnderruns = 0
     var nextHourlySummary = Int(rate * 3600)
-    var pacedFrom: (time: Double, frames: Int)?
+    var pacer = WallClockPacer()
     var lastHousekeeping = -Double.infinity
     var songsLogged = Array(repeating: 0, count: config.boxes.count)
     let debugSongs = logger.logLevel <= .debug
@@ -184,7 +184,7 @@ public final class LiveRunner: Sendable {
               "the device is back after \(AudioDuration.describe(clock.now() - since)); the schedule carries on")
           }
           lostAt = nil
-          pacedFrom = nil
+          pacer.restart()
         } catch {
           if lostAt == nil {
             lostAt = clock.now()
@@ -233,10 +233,7 @@ public final class LiveRunner: Sendable {
       // A device that does not pace itself (null, file) follows the wall clock instead,
       // unless a duration asks for the audio as fast as it can go.
       if total == nil, !output.configuration.paces {
-        let start = pacedFrom ?? (clock.now(), summary.framesPlayed)
-        pacedFrom = start
-        let ahead = Double(summary.framesPlayed - start.frames) / rate - (clock.now() - start.time)
-        if ahead > 0.02 { clock.sleep(ahead) }
+        pacer.hold(framesPlayed: summary.framesPlayed, sampleRate: rate, clock: clock)
       }
       if timeOffset + mixer.time >= nextHourlySummary {
         nextHourlySummary += Int(rate * 3600)

@@ -24,3 +24,21 @@ public final class SystemClock: RunClock {
     while nanosleep(&request, &left) != 0, errno == EINTR { request = left }
   }
 }
+
+/// Keeps a device that does not pace itself (null, file) to the wall clock: after each write
+/// it sleeps while the audio written runs more than 20 ms ahead of the time that has passed.
+public struct WallClockPacer: Sendable {
+  private var start: (time: Double, frames: Int)?
+
+  public init() {}
+
+  /// Counts from the next write again (after a device was reopened).
+  public mutating func restart() { start = nil }
+
+  public mutating func hold(framesPlayed: Int, sampleRate: Double, clock: any RunClock) {
+    let origin = start ?? (clock.now(), framesPlayed)
+    start = origin
+    let ahead = Double(framesPlayed - origin.frames) / sampleRate - (clock.now() - origin.time)
+    if ahead > 0.02 { clock.sleep(ahead) }
+  }
+}

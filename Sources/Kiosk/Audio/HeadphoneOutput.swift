@@ -2,6 +2,7 @@ import ALSAOutput
 import BirdsongSynthesis
 import Foundation
 import HearingCheck
+import Installation
 import Synchronization
 
 /// A tone for one ear (or both) of the headphones.
@@ -86,7 +87,8 @@ public final class HeadphoneOutput: ToneOutput {
     var mono = [Float](repeating: 0, count: block)
     var playback: ALSAPlayback?
     var tone: (stimulus: Stimulus, ear: Ear?)?
-    var pacedFrom: (start: Double, frames: Int)?
+    let clock = SystemClock()
+    var pacer = WallClockPacer()
     var frames = 0
     while true {
       let (request, silence, stopping) = shared.withLock { state in
@@ -103,12 +105,12 @@ public final class HeadphoneOutput: ToneOutput {
         do {
           let pcm = try SystemPCM(name: device, request: PCMRequest(channels: 2, sampleRate: sampleRate))
           playback = ALSAPlayback(device: pcm)
-          pacedFrom = nil
+          pacer.restart()
           shared.withLock { $0.problem = nil }
         } catch {
           shared.withLock { $0.problem = "the headphones ('\(device)') cannot be opened: \(error)" }
           tone = nil
-          for _ in 0..<20 where !shared.withLock({ $0.stopping }) { usleep(100_000) }
+          for _ in 0..<20 where !shared.withLock({ $0.stopping }) { clock.sleep(0.1) }
           continue
         }
       }
@@ -134,19 +136,9 @@ public final class HeadphoneOutput: ToneOutput {
       frames += block
       // A device that does not pace itself (null, file) is kept to the wall clock.
       if !output.configuration.paces {
-        let now = Self.monotonic()
-        let start = pacedFrom ?? (now, frames)
-        pacedFrom = start
-        let ahead = Double(frames - start.frames) / Double(sampleRate) - (now - start.start)
-        if ahead > 0.02 { usleep(UInt32(ahead * 1_000_000)) }
+        pacer.hold(framesPlayed: frames, sampleRate: Double(sampleRate), clock: clock)
       }
     }
     playback?.stop()
-  }
-
-  public static func monotonic() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 }

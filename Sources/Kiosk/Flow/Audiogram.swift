@@ -1,3 +1,4 @@
+import BirdsongSynthesis
 import Foundation
 import HearingCheck
 
@@ -73,7 +74,5 @@ enum Audiogram {
 
 /// 500 -> "500", 1000 -> "1k", 1500 -> "1.5k".
 func shortHertz(_ frequency: Double) -> String {
-  guard frequency >= 1000 else { return String(Int(frequency)) }
-  let thousands = frequency / 1000
-  return (thousands == thousands.rounded() ? String(Int(thousands)) : String(format: "%.1f", thousands)) + "k"
+  frequency >= 1000 ? FrequencyBand.format(frequency / 1000) + "k" : FrequencyBand.format(frequency)
 }

@@ -229,7 +229,7 @@ extension KioskSession {
       body.line("3  Today's checks")
       body.line("Enter  Back to the visitors' start screen")
       body.blank()
-      for line in message { body.line(line, .strong) }
+      for line in message { body.paragraph(line, .strong) }
       if resources.calibration == nil { body.line("No calibration profile: levels are relative.", .dim) }
       for name in resources.signposting.placeholders.prefix(3) {
         body.line("Placeholder still in signposting: \(name)", .dim)

@@ -592,20 +592,14 @@ public final class KioskSession {
       try store?.recordContact(
         name: name, phone: kind == .phone ? reach : nil, email: kind == .email ? reach : nil,
         service: resources.signposting.contactService,
-        consentVersion: "\(language.code)-\(Self.fingerprint(consentText))", days: resources.signposting.retentionDays,
+        consentVersion: "\(language.code)-\(String(SeededGenerator.fingerprint(consentText) >> 32, radix: 16))",
+        days: resources.signposting.retentionDays,
         at: Date())
       go(.thanks(contacted: true), now: now)
     } catch {
       problem("could not record a contact request: \(error)")
       go(.thanks(contacted: false), now: now)
     }
-  }
-
-  /// FNV-1a of the text, so a change of consent wording shows in the records.
-  static func fingerprint(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return String(hash >> 32, radix: 16)
   }
 
   // MARK: staff
@@ -675,33 +669,11 @@ public final class KioskSession {
     do {
       let day = ISO8601DateFormatter.string(
         from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
-      guard let today = try store.dailyStats().first(where: { $0.day == day }) else { return ["\(day): no checks yet"] }
-      let outcomes = today.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-      let languages = today.languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-      return ["\(day): \(today.checks) check(s)", "outcomes: \(outcomes)", "languages: \(languages)"]
-        + problems.suffix(3)
+      let today = try store.dailyStats().first { $0.day == day }
+      return [today?.summary ?? "\(day): no checks yet"] + problems.suffix(3)
     } catch {
       return ["cannot read the database: \(error)"]
     }
   }
-}
 
-/// Asks the running installation for things (quiet, sing) without making the visitor wait:
-/// requests go out on a queue of their own, in order; an installation that is not running
-/// is simply not asked.
-public final class InstallationControl: Sendable {
-  public let socketPath: String
-  private let queue = DispatchQueue(label: "installation-control")
-
-  public init(socketPath: String) {
-    self.socketPath = socketPath
-  }
-
-  func send(_ command: String) {
-    let path = socketPath
-    queue.async { _ = try? ControlServer.request(command, to: path, timeout: 2) }
-  }
-
-  /// Waits for the requests sent so far (before exit).
-  public func flush() { queue.sync {} }
 }

@@ -69,8 +69,7 @@ public struct ScreenFrame: Equatable, Sendable {
       let text = String(line.text.prefix(width))
       switch line.style {
       case .plain: out += "  " + text
-      case .title: out += "  \u{1B}[1m" + text + "\u{1B}[0m"
-      case .strong: out += "  \u{1B}[1m" + text + "\u{1B}[0m"
+      case .title, .strong: out += "  \u{1B}[1m" + text + "\u{1B}[0m"
       case .dim: out += "  \u{1B}[2m" + text + "\u{1B}[0m"
       case .alert: out += "  \u{1B}[1;33m" + text + "\u{1B}[0m"
       case .selected: out += "  \u{1B}[7m" + text + "\u{1B}[0m"

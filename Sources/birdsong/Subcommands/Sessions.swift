@@ -29,12 +29,7 @@ extension Birdsong {
       func run() throws {
         let days = try database.open().dailyStats()
         if days.isEmpty { print("no checks recorded yet") }
-        for day in days {
-          let outcomes = day.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-          let languages = day.languages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
-            separator: ", ")
-          print("\(day.day)  \(day.checks) check(s)  outcomes: \(outcomes)  languages: \(languages)")
-        }
+        for day in days { print(day.summary) }
       }
     }
 
