@@ -17,8 +17,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
-    // Pure DSP: oscillators, ramps, song models, stimuli, mixer, safety. No I/O.
-    .target(name: "BirdsongSynthesis"),
+    // DSP: oscillators, ramps, song models, stimuli, mixer, safety; the species files' reader.
+    .target(name: "BirdsongSynthesis", dependencies: ["ConfigFiles"]),
     // Sinks (WAV, memory, discard), the WAV reader, spectrum and spectrogram analysis.
     .target(name: "BirdsongAudio", dependencies: ["BirdsongSynthesis"]),
     // alsa-lib, as a system library.
@@ -59,7 +59,9 @@ let package = Package(
     ),
     // Helpers shared by the test targets: temporary folders, running programs.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "BirdsongSynthesisTests", dependencies: ["BirdsongSynthesis", "BirdsongAudio"]),
+    .testTarget(
+      name: "BirdsongSynthesisTests",
+      dependencies: ["BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "TestSupport"]),
     .testTarget(

@@ -88,3 +88,11 @@ public enum SynthesisError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+extension FrequencyBand {
+  /// For bands computed from checked inputs, which are bands by construction.
+  init(checkedLow low: Double, high: Double) {
+    precondition(low > 0 && low < high, "\(low)-\(high) is not a band")
+    self = try! FrequencyBand(low: low, high: high)
+  }
+}

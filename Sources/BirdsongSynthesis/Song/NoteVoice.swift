@@ -1,22 +1,29 @@
 import Foundation
 
-/// Plays a list of scheduled notes, each a glide with vibrato, tremolo and partials under
-/// raised-cosine ramps. Storage is reserved up front, so rendering allocates nothing.
+/// Plays a list of scheduled notes: each a pitch glide through timed breakpoints, under a level
+/// envelope of raised-cosine curves, with optional vibrato, tremolo, partials and noisy
+/// sidebands. Storage is reserved up front, so rendering allocates nothing.
 struct NoteVoice {
   /// An exponential glide: the phase increment is multiplied by `ratio` every sample.
-  struct Segment {
+  struct Glide {
     var frames: Int
     var startIncrement: Double
     var ratio: Double
   }
 
+  /// A raised-cosine move of the level from `from` to `to` (equal: a steady level).
+  struct LevelMove {
+    var frames: Int
+    var from: Float
+    var to: Float
+  }
+
   struct Note {
     var start: Int
     var length: Int
-    var attack: Int
-    var release: Int
     var amplitude: Float
-    var segments: Range<Int>
+    var glides: Range<Int> = 0..<0
+    var moves: Range<Int> = 0..<0
     var vibratoIncrement = 0.0
     /// Vibrato depth as ln(2) * semitones / 12, for a second-order approximation of 2^x.
     var vibratoDepth = 0.0
@@ -25,45 +32,65 @@ struct NoteVoice {
     var partialRatios = SIMD4<Double>(1, 0, 0, 0)
     var partialLevels = SIMD4<Float>(1, 0, 0, 0)
     var partialCount = 1
+    /// The noise: four low modulating frequencies (cycles per sample) and how much of it.
+    var noiseIncrements = SIMD4<Double>(repeating: 0)
+    var noiseMix: Float = 0
 
     // Progress, carried from one block to the next.
     var position = 0
-    var segment = 0
-    var segmentPosition = 0
+    var glide = 0
+    var glidePosition = 0
+    var move = 0
+    var movePosition = 0
     var increment = 0.0
     var phases = SIMD4<Double>(repeating: 0)
+    var noisePhases = SIMD4<Double>(repeating: 0)
     var vibratoPhase = 0.0
     var tremoloPhase = 0.0
+
+    init(start: Int, length: Int, amplitude: Float) {
+      self.start = start
+      self.length = length
+      self.amplitude = amplitude
+    }
   }
 
   private(set) var notes: [Note] = []
-  private(set) var segments: [Segment] = []
+  private(set) var glides: [Glide] = []
+  private(set) var moves: [LevelMove] = []
 
   init(noteCapacity: Int = 2048) {
     notes.reserveCapacity(noteCapacity)
-    segments.reserveCapacity(noteCapacity * 4)
+    glides.reserveCapacity(noteCapacity * 4)
+    moves.reserveCapacity(noteCapacity * 4)
   }
 
   var isIdle: Bool { notes.isEmpty }
 
-  /// Adds a note gliding through `increments` (cycles per sample), spread evenly over it.
-  mutating func add(_ note: Note, increments: some Collection<Double>) {
+  /// Adds a note. `pitch` holds (frame, cycles per sample) and `levels` (frame, level 0...1),
+  /// each from frame 0 to the note's length, frames increasing.
+  mutating func add(_ note: Note, pitch: [(frame: Int, increment: Double)], levels: [(frame: Int, level: Float)]) {
     var note = note
-    let first = segments.count
-    let pieces = max(increments.count - 1, 1)
-    var index = increments.startIndex
-    var used = 0
-    for piece in 0..<pieces {
-      let frames = piece == pieces - 1 ? note.length - used : note.length / pieces
-      let from = increments[index]
-      let to = increments.count > 1 ? increments[increments.index(after: index)] : from
-      segments.append(Segment(frames: frames, startIncrement: from, ratio: pow(to / from, 1 / Double(max(frames, 1)))))
-      used += frames
-      if increments.count > 1 { index = increments.index(after: index) }
+    let firstGlide = glides.count
+    for (from, to) in zip(pitch, pitch.dropFirst()) where to.frame > from.frame {
+      let frames = to.frame - from.frame
+      glides.append(
+        Glide(
+          frames: frames, startIncrement: from.increment, ratio: pow(to.increment / from.increment, 1 / Double(frames)))
+      )
     }
-    note.segments = first..<segments.count
-    note.segment = first
-    note.increment = segments[first].startIncrement
+    if glides.count == firstGlide {
+      glides.append(Glide(frames: note.length, startIncrement: pitch[0].increment, ratio: 1))
+    }
+    let firstMove = moves.count
+    for (from, to) in zip(levels, levels.dropFirst()) where to.frame > from.frame {
+      moves.append(LevelMove(frames: to.frame - from.frame, from: from.level, to: to.level))
+    }
+    note.glides = firstGlide..<glides.count
+    note.moves = firstMove..<moves.count
+    note.glide = firstGlide
+    note.move = firstMove
+    note.increment = glides[firstGlide].startIncrement
     notes.append(note)
   }
 
@@ -73,14 +100,18 @@ struct NoteVoice {
     var sounded = false
     let end = time + frames
     SineTable.values.withUnsafeBufferPointer { table in
-      segments.withUnsafeBufferPointer { segments in
-        notes.withUnsafeMutableBufferPointer { notes in
-          for index in notes.indices where notes[index].start < end {
-            let from = max(notes[index].start, time)
-            let count = min(notes[index].start + notes[index].length, end) - from
-            if count > 0 {
-              sounded = true
-              Self.render(&notes[index], count, buffer + (from - time), table.baseAddress!, segments.baseAddress!)
+      glides.withUnsafeBufferPointer { glides in
+        moves.withUnsafeBufferPointer { moves in
+          notes.withUnsafeMutableBufferPointer { notes in
+            for index in notes.indices where notes[index].start < end {
+              let from = max(notes[index].start, time)
+              let count = min(notes[index].start + notes[index].length, end) - from
+              if count > 0 {
+                sounded = true
+                Self.render(
+                  &notes[index], count, buffer + (from - time), table.baseAddress!, glides.baseAddress!,
+                  moves.baseAddress!)
+              }
             }
           }
         }
@@ -89,7 +120,10 @@ struct NoteVoice {
     if notes.contains(where: { $0.position >= $0.length }) {
       notes.removeAll { $0.position >= $0.length }
     }
-    if notes.isEmpty { segments.removeAll(keepingCapacity: true) }
+    if notes.isEmpty {
+      glides.removeAll(keepingCapacity: true)
+      moves.removeAll(keepingCapacity: true)
+    }
     return sounded
   }
 
@@ -98,13 +132,9 @@ struct NoteVoice {
   @inline(__always)
   private static func render(
     _ note: inout Note, _ count: Int, _ out: UnsafeMutablePointer<Float>, _ table: UnsafePointer<Float>,
-    _ segments: UnsafePointer<Segment>
+    _ glides: UnsafePointer<Glide>, _ moves: UnsafePointer<LevelMove>
   ) {
-    let releaseStart = note.length - note.release
-    let attack = max(note.attack, 1)
-    let length = note.length
     let amplitude = note.amplitude
-    let release = max(note.release, 1)
     let vibratoDepth = note.vibratoDepth
     let vibratoIncrement = note.vibratoIncrement
     let tremoloDepth = note.tremoloDepth
@@ -112,107 +142,128 @@ struct NoteVoice {
     let partialCount = note.partialCount
     let ratios = note.partialRatios
     let levels = note.partialLevels
-    let lastSegment = note.segments.upperBound - 1
-    let plain = vibratoDepth == 0 && tremoloDepth == 0 && partialCount == 1
+    let noiseMix = note.noiseMix
+    let noiseIncrements = note.noiseIncrements
+    let lastGlide = note.glides.upperBound - 1
+    let lastMove = note.moves.upperBound - 1
+    let plain = vibratoDepth == 0 && tremoloDepth == 0 && partialCount == 1 && noiseMix == 0
 
     var position = note.position
-    var segmentIndex = note.segment
-    var segmentPosition = note.segmentPosition
+    var glideIndex = note.glide
+    var glidePosition = note.glidePosition
+    var moveIndex = note.move
+    var movePosition = note.movePosition
     var increment = note.increment
     var phase = note.phases[0]
     var phases = note.phases
+    var noisePhases = note.noisePhases
     var vibratoPhase = note.vibratoPhase
     var tremoloPhase = note.tremoloPhase
 
     var i = 0
     while i < count {
-      var segment = segments[segmentIndex]
-      if segmentPosition >= segment.frames, segmentIndex < lastSegment {
-        segmentIndex += 1
-        segmentPosition = 0
-        segment = segments[segmentIndex]
-        increment = segment.startIncrement
+      var glide = glides[glideIndex]
+      if glidePosition >= glide.frames, glideIndex < lastGlide {
+        glideIndex += 1
+        glidePosition = 0
+        glide = glides[glideIndex]
+        increment = glide.startIncrement
       }
-      // A run inside one pitch segment (the last segment runs to the note's end) and inside
-      // one part of the envelope (attack, sustain or release).
-      var run = segmentIndex < lastSegment ? min(count - i, segment.frames - segmentPosition) : count - i
-      // The raised-cosine ramps, 0.5 - 0.5 cos(theta), by rotating (cos, sin) one step a sample:
-      // a few multiplies instead of a table lookup. Sustain is theta = pi (gain 1), no rotation.
-      var theta = Double.pi
-      var turn = 0.0
-      if position < attack {
-        run = min(run, attack - position)
-        theta = Double.pi * Double(position) / Double(attack)
-        turn = Double.pi / Double(attack)
-      } else if position < releaseStart {
-        run = min(run, releaseStart - position)
-      } else {
-        theta = Double.pi * Double(length - position) / Double(release)
-        turn = -Double.pi / Double(release)
+      var move = moves[moveIndex]
+      if movePosition >= move.frames, moveIndex < lastMove {
+        moveIndex += 1
+        movePosition = 0
+        move = moves[moveIndex]
       }
+      // A run inside one glide and one level move (the last of each runs to the note's end).
+      var run = count - i
+      if glideIndex < lastGlide { run = min(run, glide.frames - glidePosition) }
+      if moveIndex < lastMove { run = min(run, move.frames - movePosition) }
+      // The level (from + to) / 2 - (to - from) / 2 * cos(theta), theta from 0 to pi over the
+      // move, by rotating (cos, sin) one step a sample: a few multiplies instead of a lookup.
+      let steady = move.from == move.to
+      let turn = steady ? 0 : Double.pi / Double(max(move.frames, 1))
+      let theta = turn * Double(movePosition)
       var (cosine, sine) = (cos(theta), sin(theta))
       let (turnCos, turnSin) = (cos(turn), sin(turn))
-      let ratio = segment.ratio
-      let half = 0.5 * Double(amplitude)
+      let middle = amplitude * (move.from + move.to) / 2
+      let swing = amplitude * (move.to - move.from) / 2
+      let ratio = glide.ratio
       if plain {
-        if turn == 0 {
+        if steady {
           // The common case, kept lean: a glide at a steady level.
+          let gain = amplitude * move.from
           for j in i..<(i + run) {
-            out[j] += amplitude * SineTable.sine(phase, table)
+            out[j] += gain * SineTable.sine(phase, table)
             phase += increment
             increment *= ratio
           }
         } else {
           for j in i..<(i + run) {
-            out[j] += Float(half - half * cosine) * SineTable.sine(phase, table)
+            out[j] += (middle - swing * Float(cosine)) * SineTable.sine(phase, table)
             (cosine, sine) = (cosine * turnCos - sine * turnSin, sine * turnCos + cosine * turnSin)
             phase += increment
             increment *= ratio
           }
         }
-        position += run
-        segmentPosition += run
-        i += run
-        continue
-      }
-      for j in i..<(i + run) {
-        var step = increment
-        increment *= ratio
-        if vibratoDepth != 0 {
-          let x = vibratoDepth * Double(SineTable.sine(vibratoPhase, table))
-          step *= 1 + x + 0.5 * x * x
-          vibratoPhase += vibratoIncrement
-        }
-        var gain = Float(half - half * cosine)
-        (cosine, sine) = (cosine * turnCos - sine * turnSin, sine * turnCos + cosine * turnSin)
-        if tremoloDepth != 0 {
-          let c = SineTable.sine(tremoloPhase + 0.25, table)
-          gain *= 1 - tremoloDepth * 0.5 * (1 - c)
-          tremoloPhase += tremoloIncrement
-        }
-
-        var sample = SineTable.sine(phase, table)
-        phase += step
-        if partialCount > 1 {
-          for partial in 1..<partialCount {
-            sample += levels[partial] * SineTable.sine(phases[partial], table)
-            phases[partial] += step * ratios[partial]
+      } else {
+        for j in i..<(i + run) {
+          var step = increment
+          increment *= ratio
+          if vibratoDepth != 0 {
+            let x = vibratoDepth * Double(SineTable.sine(vibratoPhase, table))
+            step *= 1 + x + 0.5 * x * x
+            vibratoPhase += vibratoIncrement
           }
+          var gain = middle - swing * Float(cosine)
+          if !steady {
+            (cosine, sine) = (cosine * turnCos - sine * turnSin, sine * turnCos + cosine * turnSin)
+          }
+          if tremoloDepth != 0 {
+            let c = SineTable.sine(tremoloPhase + 0.25, table)
+            gain *= 1 - tremoloDepth * 0.5 * (1 - c)
+            tremoloPhase += tremoloIncrement
+          }
+          if noiseMix != 0 {
+            // Four slow sines with unrelated frequencies: a rough, noise-like modulator whose
+            // spectrum ends at the highest of them.
+            var sum: Float = 0
+            for k in 0..<4 {
+              sum += SineTable.sine(noisePhases[k], table)
+              noisePhases[k] += noiseIncrements[k]
+            }
+            gain *= 1 - noiseMix + noiseMix * 0.5 * sum
+          }
+          var sample = SineTable.sine(phase, table)
+          phase += step
+          if partialCount > 1 {
+            for partial in 1..<partialCount {
+              sample += levels[partial] * SineTable.sine(phases[partial], table)
+              phases[partial] += step * ratios[partial]
+            }
+          }
+          out[j] += gain * sample
         }
-        out[j] += gain * sample
-        position += 1
       }
-      segmentPosition += run
+      position += run
+      glidePosition += run
+      movePosition += run
       i += run
     }
 
     // Phases run unwrapped through the loop (see SineTable.sine); wrap them once here.
     phases[0] = phase
-    for partial in 0..<4 { phases[partial] = wrapPhase(phases[partial]) }
+    for k in 0..<4 {
+      phases[k] = wrapPhase(phases[k])
+      noisePhases[k] = wrapPhase(noisePhases[k])
+    }
     note.phases = phases
+    note.noisePhases = noisePhases
     note.position = position
-    note.segment = segmentIndex
-    note.segmentPosition = segmentPosition
+    note.glide = glideIndex
+    note.glidePosition = glidePosition
+    note.move = moveIndex
+    note.movePosition = movePosition
     note.increment = increment
     note.vibratoPhase = wrapPhase(vibratoPhase)
     note.tremoloPhase = wrapPhase(tremoloPhase)

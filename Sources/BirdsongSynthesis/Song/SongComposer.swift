@@ -45,9 +45,10 @@ public struct SongComposer: Sendable {
         switch element {
         case .syllable(let syllable):
           let shift = songShift + transpose + random.jitter(pattern.syllablePitchJitter)
-          let seconds = max(syllable.duration * tempo * (1 + random.jitter(pattern.timingJitter)), 0.02)
+          let seconds = max(
+            syllable.duration * tempo * (1 + random.jitter(pattern.timingJitter)), 2 * Syllable.minimumRamp)
           let level = pow(10, random.jitter(1) / 20) * syllable.level
-          add(syllable, frames: Int((seconds * rate).rounded()), shift: shift, level: level, &voice)
+          add(syllable, frames: Int((seconds * rate).rounded()), shift: shift, level: level, &random, &voice)
         case .rest(let range):
           time += random.uniform(range) * tempo * (1 + random.jitter(pattern.timingJitter)) * rate
         case .repeated(let count, let tempoStep, let step, let inner):
@@ -59,22 +60,30 @@ public struct SongComposer: Sendable {
           }
         case .oneOf(let options):
           walk(options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, &random, &voice)
+        case .together(let voices):
+          let start = time
+          var end = time
+          for phrase in voices {
+            time = start
+            walk(phrase, tempo: tempo, transpose: transpose, &random, &voice)
+            end = max(end, time)
+          }
+          time = end
         }
       }
     }
 
-    private mutating func add(_ syllable: Syllable, frames: Int, shift: Double, level: Double, _ voice: inout NoteVoice)
-    {
+    private mutating func add(
+      _ syllable: Syllable, frames: Int, shift: Double, level: Double, _ random: inout SeededGenerator,
+      _ voice: inout NoteVoice
+    ) {
       let rate = composer.sampleRate
       let placement = composer.placement
       let factor = pow(2, shift / 12)
-      let ramp = { (seconds: Double) in Int((max(seconds, Syllable.minimumRamp) * rate).rounded()) }
-      let attack = min(ramp(syllable.attack), frames / 2)
-      let release = min(ramp(syllable.release), frames - attack)
       let harmonics = syllable.harmonics.prefix(3)
       var note = NoteVoice.Note(
-        start: Int(time.rounded()), length: frames, attack: attack, release: release,
-        amplitude: Float(amplitude * level / (1 + harmonics.reduce(0, +))), segments: 0..<0)
+        start: Int(time.rounded()), length: frames,
+        amplitude: Float(amplitude * level / (1 + harmonics.reduce(0, +))))
       if let vibrato = syllable.vibrato {
         note.vibratoIncrement = vibrato.rate / rate
         note.vibratoDepth = log(2) * vibrato.depth * placement.scale / 12
@@ -88,8 +97,58 @@ public struct SongComposer: Sendable {
         note.partialLevels[offset + 1] = Float(partialLevel)
       }
       note.partialCount = harmonics.count + 1
-      voice.add(note, increments: syllable.pitch.lazy.map { placement.map($0 * factor) / rate })
+      let pitches = syllable.pitch.map { $0.value * factor }
+      if let noise = syllable.noise, noise.mix > 0 {
+        // The noise keeps within the placed image of [pitch - width, pitch + width].
+        let width = pitches.map { pitch in
+          min(
+            placement.map(pitch + noise.width) - placement.map(pitch),
+            placement.map(pitch) - placement.map(max(pitch - noise.width, 1)))
+        }.min()!
+        for k in 0..<4 {
+          note.noiseIncrements[k] = width * (0.2 + 0.8 * random.unit()) / rate
+          note.noisePhases[k] = random.unit()
+        }
+        note.noiseMix = Float(noise.mix)
+      }
+      let pitch = zip(syllable.pitch, pitches).map { breakpoint, hertz in
+        (frame: Int((breakpoint.time * Double(frames)).rounded()), increment: placement.map(hertz) / rate)
+      }
+      voice.add(note, pitch: pitch, levels: levels(syllable, frames: frames))
       time += Double(frames)
     }
+
+    /// The level breakpoints in frames: the syllable's envelope, or its attack and release
+    /// ramps, never steeper than the shortest ramp allowed.
+    private func levels(_ syllable: Syllable, frames: Int) -> [(frame: Int, level: Float)] {
+      let rate = composer.sampleRate
+      let shortest = Int((Syllable.minimumRamp * rate).rounded())
+      guard let envelope = syllable.envelope else {
+        let ramp = { (seconds: Double) in Int((max(seconds, Syllable.minimumRamp) * rate).rounded()) }
+        let attack = min(ramp(syllable.attack), frames / 2)
+        let release = min(ramp(syllable.release), frames - attack)
+        return [(0, 0), (attack, 1), (frames - release, 1), (frames, 0)]
+      }
+      var points = envelope.map { (frame: Int(($0.time * Double(frames)).rounded()), level: Float($0.value)) }
+      // A short syllable squeezes its first and last moves: keep each at least the shortest ramp.
+      if points.count > 2 {
+        points[1].frame = min(max(points[1].frame, shortest), frames / 2)
+        let last = points.count - 1
+        points[last - 1].frame = max(min(points[last - 1].frame, frames - shortest), points[1].frame)
+        for k in 1..<points.count { points[k].frame = max(points[k].frame, points[k - 1].frame) }
+      }
+      return points
+    }
+  }
+}
+
+extension SongComposer {
+  /// One song's notes without their sound, as (start, end) seconds from the song's start: its
+  /// rhythm, for checking a song's structure against published figures.
+  public func sketch(seed: UInt64) -> [Range<Double>] {
+    var random = SeededGenerator(seed: seed, stream: species.id)
+    var voice = NoteVoice()
+    _ = compose(at: 0, amplitude: 1, random: &random, into: &voice)
+    return voice.notes.map { Double($0.start) / sampleRate..<Double($0.start + $0.length) / sampleRate }
   }
 }

@@ -11,13 +11,47 @@ public struct Modulation: Sendable, Hashable {
   }
 }
 
+/// A value at a moment of a syllable: `time` runs from 0 (its start) to 1 (its end).
+public struct Breakpoint: Sendable, Hashable {
+  public var time: Double
+  public var value: Double
+
+  public init(_ time: Double, _ value: Double) {
+    self.time = time
+    self.value = value
+  }
+
+  /// Values spread evenly from 0 to 1.
+  public static func evenly(_ values: [Double]) -> [Breakpoint] {
+    values.count == 1
+      ? [Breakpoint(0, values[0]), Breakpoint(1, values[0])]
+      : values.enumerated().map { Breakpoint(Double($0) / Double(values.count - 1), $1) }
+  }
+}
+
+/// Rough, noisy sidebands around the pitch: the tone is amplitude-modulated by a few random
+/// low frequencies up to `width` Hz, so its energy stays within `width` Hz of the pitch.
+public struct Noise: Sendable, Hashable {
+  public var width: Double
+  /// 0 keeps the pure tone, 1 leaves only the noisy sidebands.
+  public var mix: Double
+
+  public init(width: Double, mix: Double) {
+    self.width = width
+    self.mix = mix
+  }
+}
+
 /// One sung sound: a pitch trajectory under an amplitude envelope.
 ///
-/// The pitch moves through `pitch` (Hz), breakpoints spread evenly over the syllable and joined
-/// by exponential glides. Raised-cosine attack and release keep its energy inside its band.
+/// The pitch moves through timed breakpoints joined by exponential glides; the level through
+/// timed breakpoints joined by raised-cosine curves (or plain attack and release ramps), which
+/// keeps the syllable's energy inside its band.
 public struct Syllable: Sendable, Hashable {
   public var duration: Double
-  public var pitch: [Double]
+  public var pitch: [Breakpoint]
+  /// Level breakpoints (0...1); nil: raised-cosine `attack` and `release` around a steady level.
+  public var envelope: [Breakpoint]?
   public var attack: Double
   public var release: Double
   public var level: Double
@@ -25,26 +59,41 @@ public struct Syllable: Sendable, Hashable {
   public var tremolo: Modulation?
   /// Relative amplitudes of partials 2, 3 and 4 (at most three).
   public var harmonics: [Double]
+  public var noise: Noise?
 
   /// The shortest ramp a syllable may have: shorter ones splatter past the band guard.
   public static let minimumRamp = 0.008
 
   public init(
-    duration: Double, pitch: [Double], attack: Double = 0.012, release: Double = 0.015,
-    level: Double = 1, vibrato: Modulation? = nil, tremolo: Modulation? = nil, harmonics: [Double] = []
+    duration: Double, pitch: [Breakpoint], envelope: [Breakpoint]? = nil, attack: Double = 0.012,
+    release: Double = 0.015, level: Double = 1, vibrato: Modulation? = nil, tremolo: Modulation? = nil,
+    harmonics: [Double] = [], noise: Noise? = nil
   ) {
     self.duration = duration
     self.pitch = pitch
+    self.envelope = envelope
     self.attack = attack
     self.release = release
     self.level = level
     self.vibrato = vibrato
     self.tremolo = tremolo
     self.harmonics = harmonics
+    self.noise = noise
+  }
+
+  /// The lowest and highest frequency of its energy at pitch factors `down` and `up`: partials,
+  /// vibrato swing and its sidebands (Carson's rule), tremolo sidebands and noise included.
+  func extent(down: Double, up: Double) -> ClosedRange<Double> {
+    let swing = pow(2, (vibrato?.depth ?? 0) / 12)
+    let sidebands = (vibrato?.rate ?? 0) + (tremolo?.rate ?? 0) + (noise?.width ?? 0)
+    let pitches = pitch.map(\.value)
+    let topPartial = Double(min(harmonics.count, 3) + 1)
+    return (pitches.min()! * down / swing - sidebands)...(pitches.max()! * up * swing * topPartial + sidebands)
   }
 }
 
-/// The structure of a song: syllables, rests, repeats (trills) and alternatives (variation).
+/// The structure of a song: syllables, rests, repeats (trills), alternatives (variation) and
+/// voices that sound together.
 public indirect enum SongElement: Sendable, Hashable {
   case syllable(Syllable)
   /// Silence, its length drawn from the range (seconds).
@@ -54,6 +103,8 @@ public indirect enum SongElement: Sendable, Hashable {
   case repeated(count: ClosedRange<Int>, tempo: Double, transpose: Double, [SongElement])
   /// One of several phrases, chosen at random each time.
   case oneOf([[SongElement]])
+  /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
+  case together([[SongElement]])
 }
 
 /// How a species sings: the song's structure and how much it varies.
@@ -79,57 +130,37 @@ public struct SongPattern: Sendable, Hashable {
     self.timingJitter = timingJitter
   }
 
-  /// The lowest and highest frequency any partial of any rendering can reach, with every
-  /// jitter, transposition and vibrato at its extreme.
+  /// The lowest and highest frequency any rendering can reach, with every jitter,
+  /// transposition, partial, modulation and noise at its extreme.
   public var frequencyExtent: ClosedRange<Double> {
     var lowest = Double.infinity
     var highest = 0.0
+    forEachSyllable { syllable, transpose in
+      let extent = syllable.extent(down: pow(2, transpose.lowerBound / 12), up: pow(2, transpose.upperBound / 12))
+      lowest = min(lowest, extent.lowerBound)
+      highest = max(highest, extent.upperBound)
+    }
+    return lowest...highest
+  }
+
+  /// Visits every syllable with the range of semitones it can be moved by (jitter included).
+  func forEachSyllable(_ body: (Syllable, ClosedRange<Double>) -> Void) {
     let jitter = songPitchJitter + syllablePitchJitter
     func visit(_ elements: [SongElement], _ transpose: ClosedRange<Double>) {
       for element in elements {
         switch element {
         case .syllable(let syllable):
-          let swing = jitter + (syllable.vibrato?.depth ?? 0)
-          let down = pow(2, (transpose.lowerBound - swing) / 12)
-          let up = pow(2, (transpose.upperBound + swing) / 12)
-          let topPartial = Double(min(syllable.harmonics.count, 3) + 1)
-          lowest = min(lowest, syllable.pitch.min()! * down)
-          highest = max(highest, syllable.pitch.max()! * up * topPartial)
+          body(syllable, (transpose.lowerBound - jitter)...(transpose.upperBound + jitter))
         case .rest:
           break
         case .repeated(let count, _, let step, let inner):
           let span = step * Double(count.upperBound - 1)
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
-        case .oneOf(let options):
+        case .oneOf(let options), .together(let options):
           for option in options { visit(option, transpose) }
         }
       }
     }
     visit(elements, 0...0)
-    return lowest...highest
   }
 }
-
-// Shorthand for writing songs as data in the catalogue.
-
-/// A syllable of `duration` seconds gliding through the pitches (Hz).
-func note(
-  _ duration: Double, _ pitch: Double..., level: Double = 1, attack: Double = 0.012, release: Double = 0.015,
-  vibrato: Modulation? = nil, tremolo: Modulation? = nil, harmonics: [Double] = []
-) -> SongElement {
-  .syllable(
-    Syllable(
-      duration: duration, pitch: pitch, attack: attack, release: release, level: level, vibrato: vibrato,
-      tremolo: tremolo, harmonics: harmonics))
-}
-
-func rest(_ seconds: Double) -> SongElement { .rest(seconds...seconds) }
-func rest(_ range: ClosedRange<Double>) -> SongElement { .rest(range) }
-
-func repeated(
-  _ count: ClosedRange<Int>, tempo: Double = 1, transpose: Double = 0, _ elements: SongElement...
-) -> SongElement {
-  .repeated(count: count, tempo: tempo, transpose: transpose, elements)
-}
-
-func oneOf(_ options: [SongElement]...) -> SongElement { .oneOf(options) }

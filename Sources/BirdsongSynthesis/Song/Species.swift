@@ -11,25 +11,33 @@ public struct Species: Sendable, Identifiable {
   public let song: SongPattern
   /// Where the figures come from.
   public let sources: [String]
+  /// Published figures for the song's structure, which a test checks renderings against.
+  public let structure: SongStructure
 
   init(
-    id: String, common: String, scientific: String, band: ClosedRange<Double>, summary: String,
-    sources: [String], song: SongPattern
+    id: String, common: String, scientific: String, band: FrequencyBand, summary: String, sources: [String],
+    song: SongPattern, structure: SongStructure
   ) {
+    self.structure = structure
     self.id = id
     commonName = common
     scientificName = scientific
-    naturalBand = FrequencyBand(checkedLow: band.lowerBound, high: band.upperBound)
+    naturalBand = band
     self.summary = summary
     self.song = song
     self.sources = sources
   }
 }
 
-extension FrequencyBand {
-  /// For catalogue literals, whose bands a test checks.
-  init(checkedLow low: Double, high: Double) {
-    precondition(low > 0 && low < high, "catalogue band \(low)-\(high) is not a band")
-    self = try! FrequencyBand(low: low, high: high)
+/// A song's shape in published figures: how long one song lasts and how fast its notes come.
+public struct SongStructure: Sendable, Hashable {
+  /// Seconds from the first note's start to the last note's end.
+  public var songSeconds: ClosedRange<Double>
+  /// Notes (syllables) a second over a whole song.
+  public var notesPerSecond: ClosedRange<Double>
+
+  public init(songSeconds: ClosedRange<Double>, notesPerSecond: ClosedRange<Double>) {
+    self.songSeconds = songSeconds
+    self.notesPerSecond = notesPerSecond
   }
 }

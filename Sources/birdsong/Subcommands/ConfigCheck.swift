@@ -1,5 +1,6 @@
 import ALSAOutput
 import ArgumentParser
+import BirdsongSynthesis
 import Foundation
 import Installation
 import Kiosk
@@ -20,6 +21,8 @@ extension Birdsong {
       var kiosk = KioskConfig.defaultPath
 
       func run() throws {
+        let species = try requireCatalogue()
+        print("species: OK: \(species.count) species from \(SpeciesCatalogue.defaultFolder)")
         let installation = try loadInstallation(config)
         // A hardware device that is here can be asked how many outputs it has.
         let name =

@@ -171,7 +171,7 @@ extension Birdsong {
         return Job(mixer: mixer, seconds: seconds ?? 30, panels: [.init(title: bird.commonName, band: composer.band)])
       }
       if sweep {
-        let sweep = try SpeciesSweep(sampleRate: rate, seed: seed ?? 1)
+        let sweep = try SpeciesSweep(species: try requireCatalogue(), sampleRate: rate, seed: seed ?? 1)
         mixer.add(sweep, channel: 0, gainDB: gain)
         return Job(
           mixer: mixer, seconds: seconds ?? Double(sweep.length) / rate,

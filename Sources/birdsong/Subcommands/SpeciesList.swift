@@ -11,8 +11,25 @@ extension Birdsong {
     @Flag(name: .shortAndLong, help: "Also show scientific names and where the figures come from.")
     var verbose = false
 
-    func run() {
-      let rows = SpeciesCatalogue.all.map { bird in
+    @Flag(help: "Tab-separated columns for scripts: id, name, scientific name, band low and high (Hz).")
+    var tsv = false
+
+    func run() throws {
+      let catalogue = try requireCatalogue()
+      if tsv {
+        print(["id", "name", "scientific", "low_hz", "high_hz"].joined(separator: "\t"))
+        for bird in catalogue {
+          let band = bird.naturalBand
+          print(
+            [
+              bird.id, bird.commonName, bird.scientificName, FrequencyBand.format(band.low),
+              FrequencyBand.format(band.high),
+            ]
+            .joined(separator: "\t"))
+        }
+        return
+      }
+      let rows = catalogue.map { bird in
         [
           bird.id, bird.commonName,
           "\(FrequencyBand.format(bird.naturalBand.low))-\(FrequencyBand.format(bird.naturalBand.high))", bird.summary,
@@ -24,7 +41,7 @@ extension Birdsong {
         (0..<3).map { cells[$0].padding(toLength: widths[$0] + 2, withPad: " ", startingAt: 0) }.joined() + cells[3]
       }
       print(line(header))
-      for (bird, row) in zip(SpeciesCatalogue.all, rows) {
+      for (bird, row) in zip(catalogue, rows) {
         print(line(row))
         if verbose {
           let indent = String(repeating: " ", count: widths[0] + 2)

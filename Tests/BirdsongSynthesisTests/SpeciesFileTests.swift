@@ -1,0 +1,127 @@
+import BirdsongAudio
+import BirdsongSynthesis
+import ConfigFiles
+import Foundation
+import TestSupport
+import Testing
+
+/// Species files: what the format can say, and the errors a mistake gets.
+@Suite struct SpeciesFileTests {
+  /// A species using every feature of the format: timed pitch and level breakpoints, a
+  /// vibrato buzz, noise, partials, two voices, named phrases, repeats and alternatives.
+  static let everything = """
+    name: Test bird
+    scientific: Avis probata
+    band: 2000-6000
+    summary: every feature at once
+    sources: [made up for the tests]
+    structure: {song_seconds: 0.5-3, notes_per_second: 2-30}
+    songs_per_minute: 20-30
+    syllables:
+      sweep:
+        duration: 0.05
+        pitch: [[0, 5000], [0.2, 3000], [1, 3200]]
+        envelope: [[0, 0], [0.3, 1], [0.6, 0.5], [1, 0]]
+      buzz:
+        duration: 0.2
+        pitch: [3000, 3300]
+        vibrato: {rate: 120, depth: 1}
+        noise: {width: 300, mix: 0.6}
+      low-voice:
+        duration: 0.3
+        pitch: [2200, 2500]
+        harmonics: [0.2]
+      high-voice:
+        duration: 0.25
+        pitch: [4500, 4000]
+    phrases:
+      trill: {repeat: 4-6, tempo: 0.95, transpose: -0.2, phrase: [sweep, {rest: 0.02}]}
+    song:
+      - trill
+      - {rest: 0.05-0.1}
+      - one_of: [[buzz], [trill, buzz]]
+      - together: [[low-voice], [high-voice]]
+    """
+
+  /// Writes files into a fresh folder and loads it as a catalogue.
+  func load(_ files: [String: String]) throws(ConfigError) -> [Species] {
+    let folder = temporaryFolder()
+    for (name, text) in files { try! text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+    return try SpeciesCatalogue.load(folder: folder)
+  }
+
+  /// The error a file gets, or a failed test if it loads.
+  func error(_ text: String, name: String = "test-bird.yaml") -> ConfigError? {
+    do {
+      _ = try load([name: text])
+      Issue.record("the file loaded")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func aFileUsingEveryFeatureLoadsAndSingsBothVoicesAtOnce() throws {
+    let bird = try #require(try load(["test-bird.yaml": Self.everything]).first)
+    #expect(bird.id == "test-bird" && bird.commonName == "Test bird")
+    let notes = try SongComposer(species: bird, sampleRate: 48000).sketch(seed: 1)
+    let last = notes.suffix(2)
+    #expect(last.first?.lowerBound == last.last?.lowerBound, "the two voices do not start together")
+    #expect(notes.count >= 4 + 1 + 2)
+  }
+
+  @Test("every feature stays inside the band and its guard", arguments: [(2000.0, 6000.0), (250, 500), (9000, 11000)])
+  func everyFeatureStaysInBand(edges: (Double, Double)) throws {
+    let bird = try #require(try load(["test-bird.yaml": Self.everything]).first)
+    let band = try FrequencyBand(low: edges.0, high: edges.1)
+    for rate in BandGuaranteeTests.rates {
+      let samples = try BandGuaranteeTests.render(bird, band: band, rate: rate, seconds: 6)
+      let leakage = PowerSpectrum(samples, sampleRate: rate, size: rate > 50000 ? 16384 : 8192).leakage(outside: band)
+      #expect(leakage <= -60, "\(band) at \(Int(rate)) Hz: \(leakage) dB outside")
+    }
+  }
+
+  @Test func aNameThatIsNotDefinedIsReportedWithItsLineAndTheNearestName() throws {
+    let text = Self.everything.replacingOccurrences(of: "  - trill\n", with: "  - tril\n")
+    let found = try #require(error(text))
+    #expect(found.line == 28)
+    #expect(found.field == "song[1]")
+    #expect(found.message.contains("'tril'") && found.message.contains("did you mean 'trill'"))
+  }
+
+  @Test func aSongThatLeavesItsBandIsRefusedWithTheReachItHas() throws {
+    let found = try #require(error(Self.everything.replacingOccurrences(of: "[[0, 5000]", with: "[[0, 7000]")))
+    #expect(found.field == "band")
+    #expect(found.message.contains("outside the band"))
+  }
+
+  @Test func anEnvelopeThatWouldClickIsRefused() throws {
+    let text = Self.everything.replacingOccurrences(of: "[[0, 0], [0.3, 1]", with: "[[0, 0], [0.05, 1]")
+    let found = try #require(error(text))
+    #expect(found.field == "syllables.sweep.envelope")
+    #expect(found.message.contains("may not be faster than 8 ms"))
+  }
+
+  @Test func aPhraseThatContainsItselfIsRefused() throws {
+    let text = Self.everything.replacingOccurrences(of: "phrase: [sweep, {rest: 0.02}]", with: "phrase: [trill]")
+    #expect(try #require(error(text)).message.contains("contains itself (trill > trill)"))
+  }
+
+  @Test func mistakesNameTheFieldAndTheFix() throws {
+    let cases: [(String, String, String)] = [
+      ("    vibrato: {rate: 120, depth: 1}", "    vibrato: {rate: 120, dpth: 1}", "did you mean 'depth'"),
+      ("duration: 0.05", "duration: fast", "'fast' is not a number"),
+      ("repeat: 4-6", "repeat: 6-4", "low first"),
+      ("[[0, 5000], [0.2, 3000], [1, 3200]]", "[[0, 5000], [0.2, 3000], [0.9, 3200]]", "last one's 1"),
+      ("structure: {song_seconds: 0.5-3, notes_per_second: 2-30}\n", "", "there is no 'structure'"),
+      ("scientific: Avis probata", "scientific: Avis", "write genus and species"),
+    ]
+    for (old, new, expected) in cases {
+      #expect(Self.everything.contains(old), "the case '\(old)' no longer applies")
+      let found = try #require(error(Self.everything.replacingOccurrences(of: old, with: new)))
+      #expect(found.description.contains(expected), "\(found)")
+      #expect(found.description.hasPrefix(found.file), "\(found)")
+    }
+    #expect(try #require(error(Self.everything, name: "Test Bird.yaml")).message.contains("lower-case letters"))
+  }
+}
