@@ -124,4 +124,55 @@ import Testing
     }
     #expect(try #require(error(Self.everything, name: "Test Bird.yaml")).message.contains("lower-case letters"))
   }
+
+  static let twoTypes = """
+    name: Test bird
+    scientific: Avis probata
+    band: 2000-6000
+    summary: two song types and a crescendo
+    sources: [made up for the tests]
+    structure: {song_seconds: 0.1-3, notes_per_second: 1-30}
+    songs_per_minute: 30
+    jitter: {timing: 0}
+    syllables:
+      low: {duration: 0.1, pitch: [3000], level: 0.25}
+      high: {duration: 0.1, pitch: [5000], level: 0.25}
+    song_types:
+      - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]
+      - [high]
+    songs_per_type: 3
+    """
+
+  @Test func aBirdKeepsToOneSongTypeForItsRunOfSongs() throws {
+    let bird = try #require(try load(["test-bird.yaml": Self.twoTypes]).first)
+    var voice = BirdVoice(composer: try SongComposer(species: bird, sampleRate: 48000), seed: 4)
+    var types: [Int] = []
+    var block = [Float](repeating: 0, count: 4800)
+    while types.count < 30 {
+      let before = voice.songsStarted
+      block.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+      if voice.songsStarted > before { types.append(voice.songType) }
+    }
+    // Runs of exactly three songs of one type; both types sung.
+    let runs = types.dropLast(3).reduce(into: [(type: Int, count: Int)]()) { runs, type in
+      if runs.last?.type == type { runs[runs.count - 1].count += 1 } else { runs.append((type, 1)) }
+    }
+    #expect(Set(types) == [0, 1])
+    #expect(runs.dropFirst().dropLast().allSatisfy { $0.count % 3 == 0 }, "\(types)")
+  }
+
+  @Test func aRepeatWithGainGetsLouderEachTime() throws {
+    let text = Self.twoTypes.replacingOccurrences(of: "  - [high]\n", with: "  - [low]\n")
+    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    var voice = BirdVoice(
+      composer: try SongComposer(species: bird, sampleRate: 48000), seed: 1, firstSongWithin: 0...0)
+    var samples = [Float](repeating: 0, count: 48000)
+    samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+    // Three notes of 0.1 s, 0.1 s apart; each 6 dB (+- 1 dB level jitter each) above the last.
+    let peaks = (0..<3).map { note in samples[(note * 9600)..<(note * 9600 + 4800)].map(abs).max()! }
+    for (a, b) in zip(peaks, peaks.dropFirst()) {
+      let step = 20 * log10(Double(b / a))
+      #expect(step > 3.9 && step < 8.1, "\(peaks)")
+    }
+  }
 }

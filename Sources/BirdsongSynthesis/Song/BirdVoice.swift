@@ -22,6 +22,10 @@ public struct BirdVoice: AudioGenerator {
 
   private var random: SeededGenerator
   private var voice = NoteVoice()
+  /// The song type being sung (an index into the species' song types), and how many more
+  /// songs of it are to come.
+  public private(set) var songType = 0
+  private var songsLeftOfType = 0
 
   public init(
     composer: SongComposer, seed: UInt64, gainDB: Double = 0, density: Double = 1,
@@ -46,8 +50,16 @@ public struct BirdVoice: AudioGenerator {
   public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
     let end = time + frames
     while nextSong < end {
+      let pattern = species.song
+      if pattern.types.count > 1 {
+        if songsLeftOfType == 0 {
+          songType = random.integer(0...pattern.types.count - 1)
+          songsLeftOfType = random.integer(pattern.songsPerType)
+        }
+        songsLeftOfType -= 1
+      }
       let songEnd = composer.compose(
-        at: nextSong, amplitude: Self.referenceAmplitude * gain, random: &random, into: &voice)
+        at: nextSong, type: songType, amplitude: Self.referenceAmplitude * gain, random: &random, into: &voice)
       songsStarted += 1
       nextSong = songEnd + pause(afterSongOf: songEnd - nextSong)
     }

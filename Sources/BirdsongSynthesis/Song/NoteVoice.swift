@@ -32,8 +32,8 @@ struct NoteVoice {
     var partialRatios = SIMD4<Double>(1, 0, 0, 0)
     var partialLevels = SIMD4<Float>(1, 0, 0, 0)
     var partialCount = 1
-    /// The noise: four low modulating frequencies (cycles per sample) and how much of it.
-    var noiseIncrements = SIMD4<Double>(repeating: 0)
+    /// The noise: eight low modulating frequencies (cycles per sample) and how much of it.
+    var noiseIncrements = SIMD8<Double>(repeating: 0)
     var noiseMix: Float = 0
 
     // Progress, carried from one block to the next.
@@ -44,7 +44,7 @@ struct NoteVoice {
     var movePosition = 0
     var increment = 0.0
     var phases = SIMD4<Double>(repeating: 0)
-    var noisePhases = SIMD4<Double>(repeating: 0)
+    var noisePhases = SIMD8<Double>(repeating: 0)
     var vibratoPhase = 0.0
     var tremoloPhase = 0.0
 
@@ -225,14 +225,14 @@ struct NoteVoice {
             tremoloPhase += tremoloIncrement
           }
           if noiseMix != 0 {
-            // Four slow sines with unrelated frequencies: a rough, noise-like modulator whose
-            // spectrum ends at the highest of them.
+            // Eight sines spread over [0, width] with random phases: a noise-like modulator
+            // whose spectrum ends at the width, so the noise band ends there too.
             var sum: Float = 0
-            for k in 0..<4 {
+            for k in 0..<8 {
               sum += SineTable.sine(noisePhases[k], table)
               noisePhases[k] += noiseIncrements[k]
             }
-            gain *= 1 - noiseMix + noiseMix * 0.5 * sum
+            gain *= 1 - noiseMix + noiseMix * 0.35 * sum
           }
           var sample = SineTable.sine(phase, table)
           phase += step
@@ -253,10 +253,8 @@ struct NoteVoice {
 
     // Phases run unwrapped through the loop (see SineTable.sine); wrap them once here.
     phases[0] = phase
-    for k in 0..<4 {
-      phases[k] = wrapPhase(phases[k])
-      noisePhases[k] = wrapPhase(noisePhases[k])
-    }
+    for k in 0..<4 { phases[k] = wrapPhase(phases[k]) }
+    for k in 0..<8 { noisePhases[k] = wrapPhase(noisePhases[k]) }
     note.phases = phases
     note.noisePhases = noisePhases
     note.position = position

@@ -18,14 +18,14 @@ public struct SongComposer: Sendable {
     placement = BandPlacement(from: species.naturalBand, to: band)
   }
 
-  /// Lays out one song from frame `start`; returns the frame at which it ends.
+  /// Lays out one song of song type `type` from frame `start`; returns the frame at which it ends.
   func compose(
-    at start: Int, amplitude: Double, random: inout SeededGenerator, into voice: inout NoteVoice
+    at start: Int, type: Int = 0, amplitude: Double, random: inout SeededGenerator, into voice: inout NoteVoice
   ) -> Int {
     var layout = Layout(
       composer: self, time: Double(start), amplitude: amplitude,
       songShift: random.jitter(species.song.songPitchJitter))
-    layout.walk(species.song.elements, tempo: 1, transpose: 0, &random, &voice)
+    layout.walk(species.song.types[type], tempo: 1, transpose: 0, gain: 1, &random, &voice)
     return Int(layout.time.rounded())
   }
 
@@ -36,7 +36,7 @@ public struct SongComposer: Sendable {
     let songShift: Double
 
     mutating func walk(
-      _ elements: [SongElement], tempo: Double, transpose: Double, _ random: inout SeededGenerator,
+      _ elements: [SongElement], tempo: Double, transpose: Double, gain: Double, _ random: inout SeededGenerator,
       _ voice: inout NoteVoice
     ) {
       let pattern = composer.species.song
@@ -47,25 +47,28 @@ public struct SongComposer: Sendable {
           let shift = songShift + transpose + random.jitter(pattern.syllablePitchJitter)
           let seconds = max(
             syllable.duration * tempo * (1 + random.jitter(pattern.timingJitter)), 2 * Syllable.minimumRamp)
-          let level = pow(10, random.jitter(1) / 20) * syllable.level
+          let level = min(pow(10, random.jitter(1) / 20) * syllable.level * gain, 1)
           add(syllable, frames: Int((seconds * rate).rounded()), shift: shift, level: level, &random, &voice)
         case .rest(let range):
           time += random.uniform(range) * tempo * (1 + random.jitter(pattern.timingJitter)) * rate
-        case .repeated(let count, let tempoStep, let step, let inner):
-          var (t, shift) = (tempo, transpose)
+        case .repeated(let count, let tempoStep, let step, let gainStep, let inner):
+          var (t, shift, g) = (tempo, transpose, gain)
           for _ in 0..<random.integer(count) {
-            walk(inner, tempo: t, transpose: shift, &random, &voice)
+            walk(inner, tempo: t, transpose: shift, gain: g, &random, &voice)
             t *= tempoStep
             shift += step
+            g *= pow(10, gainStep / 20)
           }
         case .oneOf(let options):
-          walk(options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, &random, &voice)
+          walk(
+            options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, gain: gain, &random,
+            &voice)
         case .together(let voices):
           let start = time
           var end = time
           for phrase in voices {
             time = start
-            walk(phrase, tempo: tempo, transpose: transpose, &random, &voice)
+            walk(phrase, tempo: tempo, transpose: transpose, gain: gain, &random, &voice)
             end = max(end, time)
           }
           time = end
@@ -105,8 +108,9 @@ public struct SongComposer: Sendable {
             placement.map(pitch + noise.width) - placement.map(pitch),
             placement.map(pitch) - placement.map(max(pitch - noise.width, 1)))
         }.min()!
-        for k in 0..<4 {
-          note.noiseIncrements[k] = width * (0.2 + 0.8 * random.unit()) / rate
+        // One modulating frequency in each eighth of [0, width]: a dense, even noise band.
+        for k in 0..<8 {
+          note.noiseIncrements[k] = width * (Double(k) + random.unit()) / 8 / rate
           note.noisePhases[k] = random.unit()
         }
         note.noiseMix = Float(noise.mix)
@@ -148,7 +152,8 @@ extension SongComposer {
   public func sketch(seed: UInt64) -> [Range<Double>] {
     var random = SeededGenerator(seed: seed, stream: species.id)
     var voice = NoteVoice()
-    _ = compose(at: 0, amplitude: 1, random: &random, into: &voice)
+    let type = random.integer(0...species.song.types.count - 1)
+    _ = compose(at: 0, type: type, amplitude: 1, random: &random, into: &voice)
     return voice.notes.map { Double($0.start) / sampleRate..<Double($0.start + $0.length) / sampleRate }
   }
 }

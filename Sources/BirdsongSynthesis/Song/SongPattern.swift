@@ -99,17 +99,22 @@ public indirect enum SongElement: Sendable, Hashable {
   /// Silence, its length drawn from the range (seconds).
   case rest(ClosedRange<Double>)
   /// The elements again and again, `count` times: each time `tempo` times as long (below 1,
-  /// an accelerating series) and `transpose` semitones higher (negative: descending).
-  case repeated(count: ClosedRange<Int>, tempo: Double, transpose: Double, [SongElement])
+  /// an accelerating series), `transpose` semitones higher (negative: descending) and `gain`
+  /// dB louder (a crescendo; levels are held at full scale).
+  case repeated(count: ClosedRange<Int>, tempo: Double, transpose: Double, gain: Double, [SongElement])
   /// One of several phrases, chosen at random each time.
   case oneOf([[SongElement]])
   /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
   case together([[SongElement]])
 }
 
-/// How a species sings: the song's structure and how much it varies.
+/// How a species sings: its song types, how long it keeps to one, and how much songs vary.
 public struct SongPattern: Sendable, Hashable {
-  public var elements: [SongElement]
+  /// The song types: each a sequence of elements. Most species have one.
+  public var types: [[SongElement]]
+  /// Songs sung in a row before the bird picks a type again (eventual variety; 1: a new pick
+  /// every song).
+  public var songsPerType: ClosedRange<Int>
   /// Songs a minute when singing steadily.
   public var songsPerMinute: ClosedRange<Double>
   /// Pitch variation of a whole song (semitones, +-).
@@ -121,9 +126,10 @@ public struct SongPattern: Sendable, Hashable {
 
   public init(
     songsPerMinute: ClosedRange<Double>, songPitchJitter: Double = 0.3, syllablePitchJitter: Double = 0.15,
-    timingJitter: Double = 0.06, _ elements: [SongElement]
+    timingJitter: Double = 0.06, songsPerType: ClosedRange<Int> = 1...1, _ types: [[SongElement]]
   ) {
-    self.elements = elements
+    self.types = types
+    self.songsPerType = songsPerType
     self.songsPerMinute = songsPerMinute
     self.songPitchJitter = songPitchJitter
     self.syllablePitchJitter = syllablePitchJitter
@@ -153,7 +159,7 @@ public struct SongPattern: Sendable, Hashable {
           body(syllable, (transpose.lowerBound - jitter)...(transpose.upperBound + jitter))
         case .rest:
           break
-        case .repeated(let count, _, let step, let inner):
+        case .repeated(let count, _, let step, _, let inner):
           let span = step * Double(count.upperBound - 1)
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
         case .oneOf(let options), .together(let options):
@@ -161,6 +167,6 @@ public struct SongPattern: Sendable, Hashable {
         }
       }
     }
-    visit(elements, 0...0)
+    for type in types { visit(type, 0...0) }
   }
 }

@@ -19,7 +19,7 @@ enum SpeciesFile {
   static func read(_ root: ConfigNode, id: String) throws(ConfigError) -> Species {
     let top = try root.mapping(allowed: [
       "name", "scientific", "band", "summary", "sources", "structure", "songs_per_minute", "jitter", "syllables",
-      "phrases", "song",
+      "phrases", "song", "song_types", "songs_per_type",
     ])
     func required(_ key: String, _ what: String) throws(ConfigError) -> ConfigNode {
       guard let node = top[key] else { throw root.error("there is no '\(key)'; add \(what)") }
@@ -68,9 +68,31 @@ enum SpeciesFile {
         reader.phraseNodes[key] = node
       }
     }
-    song.elements = try reader.sequence(required("song", "the song: a list of syllables, rests and phrases"))
-    guard song.elements.contains(where: { $0.sounds }) else {
-      throw top["song"]!.error("the song has no syllable; add at least one")
+    switch (top["song"], top["song_types"]) {
+    case (let single?, nil):
+      song.types = [try reader.sequence(single)]
+      if let extra = top["songs_per_type"] {
+        throw extra.error("'songs_per_type' goes with 'song_types'; a single 'song' has one type")
+      }
+    case (nil, let types?):
+      let options = try types.sequence()
+      guard options.count >= 2 else { throw types.error("give at least two song types, or write one 'song'") }
+      for option in options { song.types.append(try reader.sequence(option)) }
+      if let countNode = top["songs_per_type"] {
+        let count = try range(countNode, in: 1...1000)
+        guard count.lowerBound == count.lowerBound.rounded(), count.upperBound == count.upperBound.rounded() else {
+          throw countNode.error("write whole numbers of songs, e.g. '3-8'")
+        }
+        song.songsPerType = Int(count.lowerBound)...Int(count.upperBound)
+      }
+    case (.some, .some):
+      throw top["song_types"]!.error("write either 'song' (one song type) or 'song_types' (several), not both")
+    case (nil, nil):
+      throw root.error("there is no 'song'; add the song: a list of syllables, rests and phrases")
+    }
+    for (index, type) in song.types.enumerated() where !type.contains(where: { $0.sounds }) {
+      let node = top["song"] ?? top["song_types"]!
+      throw node.error(song.types.count > 1 ? "song type \(index + 1) has no syllable" : "the song has no syllable")
     }
 
     let extent = song.frequencyExtent
@@ -263,7 +285,7 @@ enum SpeciesFile {
         return [.rest(try SpeciesFile.range(entry["rest"]!, in: 0...60, unit: " s"))]
       }
       if keys.contains("repeat") {
-        let entry = try node.mapping(allowed: ["repeat", "phrase", "tempo", "transpose"])
+        let entry = try node.mapping(allowed: ["repeat", "phrase", "tempo", "transpose", "gain"])
         let count = try SpeciesFile.range(entry["repeat"]!, in: 1...2000)
         guard count.lowerBound == count.lowerBound.rounded(), count.upperBound == count.upperBound.rounded() else {
           throw entry["repeat"]!.error("write whole numbers of times, e.g. '3-5'")
@@ -273,7 +295,7 @@ enum SpeciesFile {
           .repeated(
             count: Int(count.lowerBound)...Int(count.upperBound), tempo: try entry["tempo"]?.double(in: 0.5...2) ?? 1,
             transpose: try entry["transpose"]?.double(in: -12...12, unit: " semitones") ?? 0,
-            try sequence(phrase))
+            gain: try entry["gain"]?.double(in: -12...12, unit: " dB") ?? 0, try sequence(phrase))
         ]
       }
       for kind in ["one_of", "together"] where keys.contains(kind) {
@@ -295,7 +317,7 @@ extension SongElement {
     switch self {
     case .syllable: true
     case .rest: false
-    case .repeated(_, _, _, let inner): inner.contains { $0.sounds }
+    case .repeated(_, _, _, _, let inner): inner.contains { $0.sounds }
     case .oneOf(let options), .together(let options): options.contains { $0.contains { $0.sounds } }
     }
   }
