@@ -257,18 +257,28 @@ def short(text: str, width: int) -> str:
 def print_species_table(
     species: list[Species], seeds: list[int], scores: dict[tuple[str, int], np.ndarray], labels: Labels
 ) -> None:
-    print(f"{'species':<20} {'seed':>4} {'rank':>5} {'conf':>5}   {'top guess':<32} {'conf':>5}")
+    """One line a species: per seed the true species' rank and confidence, then BirdNET's most
+    frequent other top guess (with its best confidence) where it named something else."""
+    cells = "".join(f"{'seed ' + str(seed):>12}" for seed in seeds)
+    print(f"{'species':<20}{cells}   other top guess")
     for bird in species:
         target = labels.index_of(bird.scientific)
-        for n, seed in enumerate(seeds):
+        line = f"{short(bird.id, 20):<20}"
+        others: dict[int, float] = {}
+        for seed in seeds:
             logits = scores[(bird.id, seed)]
-            top = int(np.argmax(logits))
             rank = rank_of(logits, target)
-            mark = " *" if rank == 1 and sigmoid(logits[target]) >= GOOD else ""
-            name = short(bird.id, 20) if n == 0 else ""
-            print(f"{name:<20} {seed:>4} {rank:>5} {sigmoid(logits[target]):5.3f}   "
-                  f"{short(labels.common[top], 32):<32} {sigmoid(logits[top]):5.3f}{mark}")
-    print(f"(* top-1 with confidence >= {GOOD}; rank among all {len(labels.common)} BirdNET classes)")
+            confidence = sigmoid(logits[target])
+            mark = "*" if rank == 1 and confidence >= GOOD else " "
+            line += f"{rank:>6} {confidence:4.2f}{mark}"
+            top = int(np.argmax(logits))
+            if top != target:
+                others[top] = max(others.get(top, 0.0), float(sigmoid(logits[top])))
+        if others:
+            guess = max(others, key=lambda i: (sum(int(np.argmax(scores[(bird.id, s)])) == i for s in seeds), others[i]))
+            line += f"   {short(labels.common[guess], 28)} {others[guess]:.2f}"
+        print(line)
+    print(f"(rank among all {len(labels.common)} BirdNET classes, confidence; * top-1 with confidence >= {GOOD})")
 
 
 def print_summary(

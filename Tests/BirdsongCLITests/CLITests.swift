@@ -106,4 +106,30 @@ import Testing
     #expect(result.status == 0)
     for id in SpeciesCatalogue.all.map(\.id) { #expect(result.stdout.contains(id)) }
   }
+
+  @Test func aBrokenSpeciesFileStopsTheCommandsThatSingWithItsPlace() throws {
+    let folder = temporaryFolder()
+    let good = try String(contentsOfFile: packageRoot() + "/Config/species/great-tit.yaml", encoding: .utf8)
+    try good.replacingOccurrences(of: "band: ", with: "bnd: ")
+      .write(toFile: folder + "/great-tit.yaml", atomically: true, encoding: .utf8)
+    for arguments in [
+      ["species"], ["render", "--species", "great-tit", "-o", folder + "/x.wav"], ["config", "check"],
+    ] {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: birdsongBinary)
+      process.arguments = arguments
+      process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
+      process.environment = ProcessInfo.processInfo.environment.merging(["BIRDSONG_SPECIES": folder]) { $1 }
+      let pipe = Pipe()
+      process.standardError = pipe
+      process.standardOutput = FileHandle.nullDevice
+      try process.run()
+      let message = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus != 0, "\(arguments)")
+      #expect(message.contains(folder + "/great-tit.yaml:"), "\(arguments): \(message)")
+      #expect(message.contains("unknown key 'bnd'; did you mean 'band'?"), "\(arguments): \(message)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: folder + "/x.wav"))
+  }
 }

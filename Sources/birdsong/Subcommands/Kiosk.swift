@@ -27,6 +27,7 @@ extension Birdsong {
 
     func run() throws {
       if hashPin { return try printPINHash() }
+      _ = try requireCatalogue()  // the results name birds: a broken species file stops here
       var settings: KioskConfig
       let resources: KioskResources
       do {
