@@ -83,8 +83,12 @@ struct NoteVoice {
       glides.append(Glide(frames: note.length, startIncrement: pitch[0].increment, ratio: 1))
     }
     let firstMove = moves.count
+    // Each move starts where the last one ended, so a point squeezed to no length (a short
+    // syllable) merges into the next move instead of leaving a step in the level.
+    var level = levels[0].level
     for (from, to) in zip(levels, levels.dropFirst()) where to.frame > from.frame {
-      moves.append(LevelMove(frames: to.frame - from.frame, from: from.level, to: to.level))
+      moves.append(LevelMove(frames: to.frame - from.frame, from: level, to: to.level))
+      level = to.level
     }
     note.glides = firstGlide..<glides.count
     note.moves = firstMove..<moves.count
