@@ -32,8 +32,10 @@ struct NoteVoice {
     var partialRatios = SIMD4<Double>(1, 0, 0, 0)
     var partialLevels = SIMD4<Float>(1, 0, 0, 0)
     var partialCount = 1
-    /// The noise: eight low modulating frequencies (cycles per sample) and how much of it.
-    var noiseIncrements = SIMD8<Double>(repeating: 0)
+    /// The noise: eight slow sines, each a phasor turned by (turnCos, turnSin) every sample,
+    /// and how much of it. Rotating all eight at once costs less than eight table lookups.
+    var noiseTurnCos = SIMD8<Float>(repeating: 1)
+    var noiseTurnSin = SIMD8<Float>(repeating: 0)
     var noiseMix: Float = 0
 
     // Progress, carried from one block to the next.
@@ -44,7 +46,8 @@ struct NoteVoice {
     var movePosition = 0
     var increment = 0.0
     var phases = SIMD4<Double>(repeating: 0)
-    var noisePhases = SIMD8<Double>(repeating: 0)
+    var noiseCos = SIMD8<Float>(repeating: 1)
+    var noiseSin = SIMD8<Float>(repeating: 0)
     var vibratoPhase = 0.0
     var tremoloPhase = 0.0
 
@@ -147,7 +150,7 @@ struct NoteVoice {
     let ratios = note.partialRatios
     let levels = note.partialLevels
     let noiseMix = note.noiseMix
-    let noiseIncrements = note.noiseIncrements
+    let (noiseTurnCos, noiseTurnSin) = (note.noiseTurnCos, note.noiseTurnSin)
     let lastGlide = note.glides.upperBound - 1
     let lastMove = note.moves.upperBound - 1
     let plain = vibratoDepth == 0 && tremoloDepth == 0 && partialCount == 1 && noiseMix == 0
@@ -160,7 +163,7 @@ struct NoteVoice {
     var increment = note.increment
     var phase = note.phases[0]
     var phases = note.phases
-    var noisePhases = note.noisePhases
+    var (noiseCos, noiseSin) = (note.noiseCos, note.noiseSin)
     var vibratoPhase = note.vibratoPhase
     var tremoloPhase = note.tremoloPhase
 
@@ -231,11 +234,10 @@ struct NoteVoice {
           if noiseMix != 0 {
             // Eight sines spread over [0, width] with random phases: a noise-like modulator
             // whose spectrum ends at the width, so the noise band ends there too.
-            var sum: Float = 0
-            for k in 0..<8 {
-              sum += SineTable.sine(noisePhases[k], table)
-              noisePhases[k] += noiseIncrements[k]
-            }
+            let sum = noiseSin.sum()
+            (noiseCos, noiseSin) = (
+              noiseCos * noiseTurnCos - noiseSin * noiseTurnSin, noiseSin * noiseTurnCos + noiseCos * noiseTurnSin
+            )
             gain *= 1 - noiseMix + noiseMix * 0.35 * sum
           }
           var sample = SineTable.sine(phase, table)
@@ -258,9 +260,8 @@ struct NoteVoice {
     // Phases run unwrapped through the loop (see SineTable.sine); wrap them once here.
     phases[0] = phase
     for k in 0..<4 { phases[k] = wrapPhase(phases[k]) }
-    for k in 0..<8 { noisePhases[k] = wrapPhase(noisePhases[k]) }
     note.phases = phases
-    note.noisePhases = noisePhases
+    (note.noiseCos, note.noiseSin) = (noiseCos, noiseSin)
     note.position = position
     note.glide = glideIndex
     note.glidePosition = glidePosition

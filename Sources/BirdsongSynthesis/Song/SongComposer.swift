@@ -110,8 +110,10 @@ public struct SongComposer: Sendable {
         }.min()!
         // One modulating frequency in each eighth of [0, width]: a dense, even noise band.
         for k in 0..<8 {
-          note.noiseIncrements[k] = width * (Double(k) + random.unit()) / 8 / rate
-          note.noisePhases[k] = random.unit()
+          let turn = 2 * Double.pi * width * (Double(k) + random.unit()) / 8 / rate
+          let phase = 2 * Double.pi * random.unit()
+          (note.noiseTurnCos[k], note.noiseTurnSin[k]) = (Float(cos(turn)), Float(sin(turn)))
+          (note.noiseCos[k], note.noiseSin[k]) = (Float(cos(phase)), Float(sin(phase)))
         }
         note.noiseMix = Float(noise.mix)
       }
