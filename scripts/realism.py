@@ -41,7 +41,7 @@ JOBS = 2  # the machines have two cores
 # English name ends in one of them ("Killdeer", "Bee-eater" and "Cricket Longtail" do not).
 NON_BIRD_LAST_WORDS = {
     "Frog", "Treefrog", "Bullfrog", "Toad", "Spadefoot", "Peeper",  # amphibians
-    "Cricket", "Katydid", "Conehead", "Trig", "Cicada", "Bee",  # insects
+    "Cricket", "Katydid", "Shieldback", "Conehead", "Trig", "Cicada", "Bee",  # insects
     "Coyote", "Wolf", "Squirrel", "Chipmunk", "Deer", "Monkey",  # mammals
 }
 
@@ -219,7 +219,9 @@ class Species:
 
 def species_list(birdsong: str) -> list[Species]:
     """The catalogue from 'birdsong species --tsv': a header, then id, name, scientific, low, high."""
-    out = subprocess.run([birdsong, "species", "--tsv"], check=True, capture_output=True, text=True)
+    out = subprocess.run([birdsong, "species", "--tsv"], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"realism: 'birdsong species --tsv' failed:\n{out.stderr.strip()}")
     rows = [line.split("\t") for line in out.stdout.splitlines()[1:] if line.strip()]
     return [Species(r[0], r[1], r[2]) for r in rows]
 
@@ -344,7 +346,10 @@ def run_species(args: argparse.Namespace, labels: Labels) -> int:
                {s.lower() for s in labels.scientific}]
     if missing:
         sys.exit(f"realism: BirdNET has no class for: {', '.join(missing)}")
-    seeds = [int(s) for s in args.seeds.split(",")]
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")]
+    except ValueError:
+        sys.exit(f"realism: --seeds takes whole numbers separated by commas (e.g. 1,2,3), not '{args.seeds}'")
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="realism-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,10 @@ import Testing
       let notes = composer.sketch(seed: seed)
       let length = notes.map(\.upperBound).max()! - notes.map(\.lowerBound).min()!
       lengths.append(length)
-      rates.append(Double(notes.count) / length)
+      // Voices that start together (a harmonic sung as its own syllable) are one note to a listener.
+      let starts = notes.map(\.lowerBound).sorted()
+      let heard = zip(starts, starts.dropFirst()).filter { $1 - $0 > 0.005 }.count + 1
+      rates.append(Double(heard) / length)
     }
     let median = { (values: [Double]) in values.sorted()[values.count / 2] }
     let structure = species.structure

@@ -115,6 +115,12 @@ import Testing
       ("[[0, 5000], [0.2, 3000], [1, 3200]]", "[[0, 5000], [0.2, 3000], [0.9, 3200]]", "last one's 1"),
       ("structure: {song_seconds: 0.5-3, notes_per_second: 2-30}\n", "", "there is no 'structure'"),
       ("scientific: Avis probata", "scientific: Avis", "write genus and species"),
+      ("duration: 0.05", "duration: 0.01", "from 0.016 to 5 s"),
+      ("{rate: 120, depth: 1}", "{rate: 120, depth: 1}\n    tremolo: {rate: 400, depth: 0.5}", "at most 500 Hz"),
+      ("together: [[low-voice], [high-voice]]", "together: [[low-voice]]", "two voices to sing together"),
+      ("repeat: 4-6, tempo: 0.95", "repeat: 4-60, tempo: 0.95", "by more than 8 times"),
+      ("repeat: 4-6, tempo: 0.95", "repeat: 1500-2000, tempo: 1", "the most a song may hold is 2048"),
+      ("[[0, 5000], [0.2, 3000]", "[[0, 6500], [0.2, 3000]", "outside the band, in 'sweep'"),
     ]
     for (old, new, expected) in cases {
       #expect(Self.everything.contains(old), "the case '\(old)' no longer applies")
@@ -173,6 +179,57 @@ import Testing
     for (a, b) in zip(peaks, peaks.dropFirst()) {
       let step = 20 * log10(Double(b / a))
       #expect(step > 3.9 && step < 8.1, "\(peaks)")
+    }
+  }
+
+  /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
+  /// to plain ramps instead of clicking.
+  @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {
+    // At full length each level move takes 9 ms; the last repeats squeeze them to under 2 ms.
+    let text = """
+      name: Test bird
+      scientific: Avis probata
+      band: 3000-3400
+      summary: a pulsing note, faster and faster
+      sources: [made up for the tests]
+      structure: {song_seconds: 0.1-3, notes_per_second: 1-30}
+      songs_per_minute: 30
+      jitter: {timing: 0}
+      syllables:
+        pulse:
+          duration: 0.25
+          pitch: [3200]
+          envelope: [[0, 0], [0.036, 1], [0.072, 0], [0.108, 1], [0.144, 0], [0.18, 1], [1, 0]]
+      song:
+        - {repeat: 9, tempo: 0.8, phrase: [pulse]}
+      """
+    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    let band = try FrequencyBand(low: 3000, high: 3400)
+    let samples = try BandGuaranteeTests.render(bird, band: band, rate: 48000, seconds: 6)
+    let leakage = PowerSpectrum(samples, sampleRate: 48000, size: 8192).leakage(outside: band)
+    #expect(leakage <= -60, "\(leakage) dB outside")
+  }
+
+  @Test func anEnvelopeThatPeaksLateKeepsItsShape() throws {
+    let text = Self.twoTypes.replacingOccurrences(of: "  - [high]\n", with: "  - [low]\n").replacingOccurrences(
+      of: "low: {duration: 0.1, pitch: [3000], level: 0.25}",
+      with: "low: {duration: 0.5, pitch: [3000], level: 0.25, envelope: [[0, 0], [0.9, 1], [1, 0]]}")
+    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    var voice = BirdVoice(
+      composer: try SongComposer(species: bird, sampleRate: 48000), seed: 2, firstSongWithin: 0...0)
+    var samples = [Float](repeating: 0, count: 24000)
+    samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+    let peak = samples.indices.max { abs(samples[$0]) < abs(samples[$1]) }!
+    #expect(Double(peak) / 24000 > 0.8, "the loudest moment is at \(Double(peak) / 24000) of the note")
+  }
+
+  @Test func twoFilesForOneSpeciesAreRefused() throws {
+    do {
+      _ = try load(["test-bird.yaml": Self.everything, "test-bird-copy.yaml": Self.everything])
+      Issue.record("two files for one species loaded")
+    } catch {
+      #expect(
+        error.description.contains("test-bird.yaml: name: test-bird-copy.yaml already names Test bird"), "\(error)")
     }
   }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One bird singing on and off: songs composed from its pattern, separated by natural pauses.
 ///
 /// Everything it does follows from its seed, and it keeps time in frames, so the same voice
-/// renders the same samples however the blocks are cut.
+/// renders the same samples, to within rounding, however the blocks are cut.
 public struct BirdVoice: AudioGenerator {
   /// Peak level of a syllable at 0 dB gain: -9 dBFS, leaving headroom under the safety cap
   /// (a limiter that has to act is a limiter that distorts).

@@ -61,21 +61,31 @@ struct NoteVoice {
   private(set) var notes: [Note] = []
   private(set) var glides: [Glide] = []
   private(set) var moves: [LevelMove] = []
+  /// The breakpoints of the next note: the composer fills them and `add` reads them. They keep
+  /// their storage from note to note, so adding a note allocates nothing.
+  var pitchPoints: [(frame: Int, increment: Double)] = []
+  var levelPoints: [(frame: Int, level: Float)] = []
 
-  init(noteCapacity: Int = 2048) {
+  /// The most notes one voice holds at once (a song), and pitch or level points a syllable has.
+  static let noteCapacity = 2048
+  static let pointCapacity = 32
+
+  init(noteCapacity: Int = Self.noteCapacity) {
     notes.reserveCapacity(noteCapacity)
     glides.reserveCapacity(noteCapacity * 4)
     moves.reserveCapacity(noteCapacity * 4)
+    pitchPoints.reserveCapacity(Self.pointCapacity)
+    levelPoints.reserveCapacity(Self.pointCapacity)
   }
 
   var isIdle: Bool { notes.isEmpty }
 
-  /// Adds a note. `pitch` holds (frame, cycles per sample) and `levels` (frame, level 0...1),
-  /// each from frame 0 to the note's length, frames increasing.
-  mutating func add(_ note: Note, pitch: [(frame: Int, increment: Double)], levels: [(frame: Int, level: Float)]) {
+  /// Adds a note through `pitchPoints` (frame, cycles per sample) and `levelPoints` (frame,
+  /// level 0...1), each from frame 0 to the note's length, frames increasing.
+  mutating func add(_ note: Note) {
     var note = note
     let firstGlide = glides.count
-    for (from, to) in zip(pitch, pitch.dropFirst()) where to.frame > from.frame {
+    for (from, to) in zip(pitchPoints, pitchPoints.dropFirst()) where to.frame > from.frame {
       let frames = to.frame - from.frame
       glides.append(
         Glide(
@@ -83,13 +93,13 @@ struct NoteVoice {
       )
     }
     if glides.count == firstGlide {
-      glides.append(Glide(frames: note.length, startIncrement: pitch[0].increment, ratio: 1))
+      glides.append(Glide(frames: note.length, startIncrement: pitchPoints[0].increment, ratio: 1))
     }
     let firstMove = moves.count
     // Each move starts where the last one ended, so a point squeezed to no length (a short
     // syllable) merges into the next move instead of leaving a step in the level.
-    var level = levels[0].level
-    for (from, to) in zip(levels, levels.dropFirst()) where to.frame > from.frame {
+    var level = levelPoints[0].level
+    for (from, to) in zip(levelPoints, levelPoints.dropFirst()) where to.frame > from.frame {
       moves.append(LevelMove(frames: to.frame - from.frame, from: level, to: to.level))
       level = to.level
     }

@@ -100,14 +100,15 @@ public struct SongComposer: Sendable {
         note.partialLevels[offset + 1] = Float(partialLevel)
       }
       note.partialCount = harmonics.count + 1
-      let pitches = syllable.pitch.map { $0.value * factor }
       if let noise = syllable.noise, noise.mix > 0 {
         // The noise keeps within the placed image of [pitch - width, pitch + width].
-        let width = pitches.map { pitch in
-          min(
-            placement.map(pitch + noise.width) - placement.map(pitch),
-            placement.map(pitch) - placement.map(max(pitch - noise.width, 1)))
-        }.min()!
+        var width = Double.infinity
+        for point in syllable.pitch {
+          let pitch = point.value * factor
+          let mapped = placement.map(pitch)
+          width = min(
+            width, placement.map(pitch + noise.width) - mapped, mapped - placement.map(max(pitch - noise.width, 1)))
+        }
         // One modulating frequency in each eighth of [0, width]: a dense, even noise band.
         for k in 0..<8 {
           let turn = 2 * Double.pi * width * (Double(k) + random.unit()) / 8 / rate
@@ -116,34 +117,46 @@ public struct SongComposer: Sendable {
           (note.noiseCos[k], note.noiseSin[k]) = (Float(cos(phase)), Float(sin(phase)))
         }
         note.noiseMix = Float(noise.mix)
+        // The modulator peaks at 1 - mix + mix * 0.35 * 8 at worst: keep a noisy note's peak
+        // within twice a pure one's (6 dB), under the output cap.
+        note.amplitude *= Float(min(1, 2 / (1 - noise.mix + noise.mix * 0.35 * 8)))
       }
-      let pitch = zip(syllable.pitch, pitches).map { breakpoint, hertz in
-        (frame: Int((breakpoint.time * Double(frames)).rounded()), increment: placement.map(hertz) / rate)
+      voice.pitchPoints.removeAll(keepingCapacity: true)
+      for point in syllable.pitch {
+        voice.pitchPoints.append(
+          (Int((point.time * Double(frames)).rounded()), placement.map(point.value * factor) / rate))
       }
-      voice.add(note, pitch: pitch, levels: levels(syllable, frames: frames))
+      fillLevels(syllable, frames: frames, into: &voice.levelPoints)
+      voice.add(note)
       time += Double(frames)
     }
 
-    /// The level breakpoints in frames: the syllable's envelope, or its attack and release
-    /// ramps, never steeper than the shortest ramp allowed.
-    private func levels(_ syllable: Syllable, frames: Int) -> [(frame: Int, level: Float)] {
+    /// The level breakpoints in frames: the syllable's envelope, unless a short rendition
+    /// (tempo, jitter) squeezes a move to faster than the shortest ramp, or else raised-cosine
+    /// attack and release ramps.
+    private func fillLevels(_ syllable: Syllable, frames: Int, into points: inout [(frame: Int, level: Float)]) {
       let rate = composer.sampleRate
-      let shortest = Int((Syllable.minimumRamp * rate).rounded())
-      guard let envelope = syllable.envelope else {
-        let ramp = { (seconds: Double) in Int((max(seconds, Syllable.minimumRamp) * rate).rounded()) }
-        let attack = min(ramp(syllable.attack), frames / 2)
-        let release = min(ramp(syllable.release), frames - attack)
-        return [(0, 0), (attack, 1), (frames - release, 1), (frames, 0)]
+      points.removeAll(keepingCapacity: true)
+      if let envelope = syllable.envelope {
+        let shortest = Syllable.minimumRamp * rate
+        var safe = true
+        for point in envelope {
+          let frame = Int((point.time * Double(frames)).rounded())
+          if let last = points.last, Double(frame - last.frame) < shortest * abs(point.value - Double(last.level)) - 1 {
+            safe = false
+          }
+          points.append((frame, Float(point.value)))
+        }
+        if safe { return }
+        points.removeAll(keepingCapacity: true)
       }
-      var points = envelope.map { (frame: Int(($0.time * Double(frames)).rounded()), level: Float($0.value)) }
-      // A short syllable squeezes its first and last moves: keep each at least the shortest ramp.
-      if points.count > 2 {
-        points[1].frame = min(max(points[1].frame, shortest), frames / 2)
-        let last = points.count - 1
-        points[last - 1].frame = max(min(points[last - 1].frame, frames - shortest), points[1].frame)
-        for k in 1..<points.count { points[k].frame = max(points[k].frame, points[k - 1].frame) }
-      }
-      return points
+      let ramp = { (seconds: Double) in Int((max(seconds, Syllable.minimumRamp) * rate).rounded()) }
+      let attack = min(ramp(syllable.attack), frames / 2)
+      let release = min(ramp(syllable.release), frames - attack)
+      points.append((0, 0))
+      points.append((attack, 1))
+      points.append((frames - release, 1))
+      points.append((frames, 0))
     }
   }
 }

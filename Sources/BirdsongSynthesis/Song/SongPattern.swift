@@ -48,6 +48,8 @@ public struct Noise: Sendable, Hashable {
 /// timed breakpoints joined by raised-cosine curves (or plain attack and release ramps), which
 /// keeps the syllable's energy inside its band.
 public struct Syllable: Sendable, Hashable {
+  /// Its name in the species file, for messages.
+  public var name = ""
   public var duration: Double
   public var pitch: [Breakpoint]
   /// Level breakpoints (0...1); nil: raised-cosine `attack` and `release` around a steady level.
@@ -147,6 +149,68 @@ public struct SongPattern: Sendable, Hashable {
       highest = max(highest, extent.upperBound)
     }
     return lowest...highest
+  }
+
+  /// The most one song can hold and last, and how far repeats can stretch a syllable: with
+  /// every count at its largest and every rest at its longest.
+  struct WorstCase {
+    var notes = 0
+    var glides = 0
+    var moves = 0
+    var seconds = 0.0
+    /// The range of tempo factors repeats apply to any syllable.
+    var tempo = 1.0...1.0
+  }
+
+  var worstCase: WorstCase {
+    func visit(_ elements: [SongElement], _ tempo: ClosedRange<Double>) -> WorstCase {
+      var total = WorstCase(tempo: tempo)
+      for element in elements {
+        switch element {
+        case .syllable(let syllable):
+          total.notes += 1
+          total.glides += max(syllable.pitch.count - 1, 1)
+          total.moves += max((syllable.envelope?.count ?? 4) - 1, 3)
+          total.seconds += syllable.duration * tempo.upperBound * (1 + timingJitter)
+        case .rest(let range):
+          total.seconds += range.upperBound * tempo.upperBound * (1 + timingJitter)
+        case .repeated(let count, let step, _, _, let inner):
+          let last = pow(step, Double(count.upperBound - 1))
+          let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
+          let one = visit(inner, reach)
+          let times = Double(count.upperBound)
+          total.notes += one.notes * count.upperBound
+          total.glides += one.glides * count.upperBound
+          total.moves += one.moves * count.upperBound
+          total.seconds += one.seconds * times
+          total.tempo =
+            min(total.tempo.lowerBound, one.tempo.lowerBound)...max(total.tempo.upperBound, one.tempo.upperBound)
+        case .oneOf(let options), .together(let options):
+          let each = options.map { visit($0, tempo) }
+          let combine: (Int, Int) -> Int = { if case .together = element { $0 + $1 } else { max($0, $1) } }
+          total.notes += each.map(\.notes).reduce(0, combine)
+          total.glides += each.map(\.glides).reduce(0, combine)
+          total.moves += each.map(\.moves).reduce(0, combine)
+          total.seconds += each.map(\.seconds).max() ?? 0
+          for one in each {
+            total.tempo =
+              min(total.tempo.lowerBound, one.tempo.lowerBound)...max(total.tempo.upperBound, one.tempo.upperBound)
+          }
+        }
+      }
+      return total
+    }
+    var worst = WorstCase()
+    for type in types {
+      let one = visit(type, 1...1)
+      worst.notes = max(worst.notes, one.notes)
+      worst.glides = max(worst.glides, one.glides)
+      worst.moves = max(worst.moves, one.moves)
+      worst.seconds = max(worst.seconds, one.seconds)
+      worst.tempo =
+        min(worst.tempo.lowerBound, one.tempo.lowerBound)...max(worst.tempo.upperBound, one.tempo.upperBound)
+    }
+    return worst
   }
 
   /// Visits every syllable with the range of semitones it can be moved by (jitter included).

@@ -45,7 +45,20 @@ public enum SpeciesCatalogue {
       throw ConfigError(file: folder, line: nil, field: "", message: "the species folder holds no .yaml files")
     }
     var species: [Species] = []
-    for name in names { species.append(try SpeciesFile.load(path: folder + "/" + name)) }
+    for name in names {
+      let bird = try SpeciesFile.load(path: folder + "/" + name)
+      // A name that two files share would make `species(named:)` pick one of them silently.
+      if let twin = species.first(where: {
+        normalised($0.commonName) == normalised(bird.commonName)
+          || normalised($0.scientificName) == normalised(bird.scientificName)
+      }) {
+        throw ConfigError(
+          file: folder + "/" + name, line: nil, field: "name",
+          message: "\(twin.id).yaml already names \(twin.commonName) (\(twin.scientificName)); "
+            + "each species may have only one file")
+      }
+      species.append(bird)
+    }
     return species.sorted { $0.naturalBand.center < $1.naturalBand.center }
   }
 

@@ -57,7 +57,9 @@ enum SpeciesFile {
     var reader = SongReader()
     if let syllables = top["syllables"] {
       for (key, node) in try named(syllables) {
-        reader.syllables[key] = try syllable(node, timingJitter: song.timingJitter)
+        var sound = try syllable(node, timingJitter: song.timingJitter)
+        sound.name = key
+        reader.syllables[key] = sound
       }
     }
     if let phrases = top["phrases"] {
@@ -95,12 +97,39 @@ enum SpeciesFile {
       throw node.error(song.types.count > 1 ? "song type \(index + 1) has no syllable" : "the song has no syllable")
     }
 
-    let extent = song.frequencyExtent
-    if extent.lowerBound < band.low || extent.upperBound > band.high {
+    let songNode = top["song"] ?? top["song_types"]!
+    let worst = song.worstCase
+    guard worst.tempo.lowerBound >= 1.0 / 8, worst.tempo.upperBound <= 8 else {
+      throw songNode.error(
+        "repeats with 'tempo' stretch or squeeze a syllable by more than 8 times at their largest counts; "
+          + "bring tempo nearer 1 or repeat fewer times")
+    }
+    guard worst.notes <= NoteVoice.noteCapacity, worst.glides <= NoteVoice.noteCapacity * 4,
+      worst.moves <= NoteVoice.noteCapacity * 4
+    else {
+      throw songNode.error(
+        "one song can hold up to \(worst.notes) syllables (every repeat at its largest); the most a song may "
+          + "hold is \(NoteVoice.noteCapacity): repeat fewer times or split it into shorter songs")
+    }
+    guard worst.seconds <= 600 else {
+      throw songNode.error(
+        "one song can last up to \(Int(worst.seconds)) s (every repeat and rest at its longest); "
+          + "keep a song under 10 minutes")
+    }
+    var offending: [String] = []
+    song.forEachSyllable { syllable, transpose in
+      let reach = syllable.extent(down: pow(2, transpose.lowerBound / 12), up: pow(2, transpose.upperBound / 12))
+      if reach.lowerBound < band.low || reach.upperBound > band.high, !offending.contains(syllable.name) {
+        offending.append(syllable.name)
+      }
+    }
+    if !offending.isEmpty {
+      let extent = song.frequencyExtent
       throw bandNode.error(
         "the song reaches \(FrequencyBand.format(extent.lowerBound.rounded()))-"
           + "\(FrequencyBand.format(extent.upperBound.rounded())) Hz (pitch jitter, transposition, partials, "
-          + "vibrato and noise at their extremes), outside the band; widen the band or narrow the song")
+          + "vibrato and noise at their extremes), outside the band, in "
+          + offending.map { "'\($0)'" }.joined(separator: ", ") + "; widen the band or narrow those syllables")
     }
     let structureNode = try required(
       "structure", "the published song length and note rate: 'structure: {song_seconds: 2-3, notes_per_second: 5-8}'")
@@ -140,7 +169,7 @@ enum SpeciesFile {
     guard let durationNode = entry["duration"], let pitchNode = entry["pitch"] else {
       throw node.error("a syllable needs 'duration' (seconds) and 'pitch' (a list of Hz)")
     }
-    let duration = try durationNode.double(in: 0.005...5, unit: " s")
+    let duration = try durationNode.double(in: 2 * Syllable.minimumRamp...5, unit: " s")
     var syllable = Syllable(duration: duration, pitch: try breakpoints(pitchNode, values: 20...24000, unit: " Hz"))
     syllable.attack = try entry["attack"]?.double(in: Syllable.minimumRamp...1, unit: " s") ?? syllable.attack
     syllable.release = try entry["release"]?.double(in: Syllable.minimumRamp...1, unit: " s") ?? syllable.release
@@ -173,6 +202,10 @@ enum SpeciesFile {
         rate: try required(tremolo, "rate", in: node).double(in: 0.1...500, unit: " Hz"),
         depth: try required(tremolo, "depth", in: node).double(in: 0...1))
     }
+    // Their sidebands, and the sidebands of their products, must stay inside the 500 Hz guard.
+    if (syllable.vibrato?.rate ?? 0) + (syllable.tremolo?.rate ?? 0) > 500 {
+      throw node.error("vibrato rate plus tremolo rate may be at most 500 Hz (their sidebands spill past the band)")
+    }
     if let harmonicsNode = entry["harmonics"] {
       let levels = try harmonicsNode.sequence()
       guard levels.count <= 3 else {
@@ -201,6 +234,9 @@ enum SpeciesFile {
   {
     let items = try node.sequence()
     guard !items.isEmpty else { throw node.error("the list is empty") }
+    guard items.count <= NoteVoice.pointCapacity else {
+      throw node.error("at most \(NoteVoice.pointCapacity) points; split the syllable in two")
+    }
     guard items.contains(where: { $0.node.sequence != nil }) else {
       return Breakpoint.evenly(try items.map { (item) throws(ConfigError) in try item.double(in: values, unit: unit) })
     }
@@ -301,7 +337,10 @@ enum SpeciesFile {
       for kind in ["one_of", "together"] where keys.contains(kind) {
         let entry = try node.mapping(allowed: [kind])
         let options = try entry[kind]!.sequence()
-        guard options.count >= 2 else { throw entry[kind]!.error("give at least two phrases to choose from") }
+        guard options.count >= 2 else {
+          throw entry[kind]!.error(
+            kind == "one_of" ? "give at least two phrases to choose from" : "give at least two voices to sing together")
+        }
         var phrases: [[SongElement]] = []
         for option in options { phrases.append(try sequence(option)) }
         return [kind == "one_of" ? .oneOf(phrases) : .together(phrases)]
