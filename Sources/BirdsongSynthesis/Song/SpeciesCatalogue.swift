@@ -20,8 +20,8 @@ public enum SpeciesCatalogue {
   public static let defaultFolder: String = {
     if let folder = ProcessInfo.processInfo.environment["BIRDSONG_SPECIES"], !folder.isEmpty { return folder }
     // The program runs from .build/<...>/release inside a checkout: walk up to Config/species.
-    var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-      .deletingLastPathComponent()
+    let program = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".")
+    var directory = program.resolvingSymlinksInPath().deletingLastPathComponent()
     for _ in 0..<6 {
       let candidate = directory.appendingPathComponent("Config/species").path
       if FileManager.default.fileExists(atPath: candidate) { return candidate }
