@@ -120,6 +120,12 @@ import Testing
       ("together: [[low-voice], [high-voice]]", "together: [[low-voice]]", "two voices to sing together"),
       ("repeat: 4-6, tempo: 0.95", "repeat: 4-60, tempo: 0.95", "by more than 8 times"),
       ("repeat: 4-6, tempo: 0.95", "repeat: 1500-2000, tempo: 1", "the most a song may hold is 2048"),
+      (
+        "phrase: [sweep, {rest: 0.02}]",
+        "phrase: [{repeat: 2000, phrase: [{repeat: 2000, phrase: [{repeat: 2000, phrase: [{repeat: 2000, "
+          + "phrase: [{repeat: 2000, phrase: [{repeat: 2000, phrase: [sweep]}]}]}]}]}]}]",
+        "the most a song may hold is 2048"
+      ),
       ("[[0, 5000], [0.2, 3000]", "[[0, 6500], [0.2, 3000]", "outside the band, in 'sweep'"),
     ]
     for (old, new, expected) in cases {

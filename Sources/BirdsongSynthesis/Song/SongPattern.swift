@@ -178,16 +178,20 @@ public struct SongPattern: Sendable, Hashable {
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
           let one = visit(inner, reach)
-          let times = Double(count.upperBound)
-          total.notes += one.notes * count.upperBound
-          total.glides += one.glides * count.upperBound
-          total.moves += one.moves * count.upperBound
-          total.seconds += one.seconds * times
+          // Capped before multiplying, so deeply nested repeats cannot overflow (any capped
+          // figure is far past every limit anyway).
+          let times = { (figure: Int) in min(figure, 1 << 30) * count.upperBound }
+          total.notes += times(one.notes)
+          total.glides += times(one.glides)
+          total.moves += times(one.moves)
+          total.seconds += one.seconds * Double(count.upperBound)
           total.tempo =
             min(total.tempo.lowerBound, one.tempo.lowerBound)...max(total.tempo.upperBound, one.tempo.upperBound)
         case .oneOf(let options), .together(let options):
           let each = options.map { visit($0, tempo) }
-          let combine: (Int, Int) -> Int = { if case .together = element { $0 + $1 } else { max($0, $1) } }
+          let combine: (Int, Int) -> Int = {
+            if case .together = element { min($0, 1 << 30) + min($1, 1 << 30) } else { max($0, $1) }
+          }
           total.notes += each.map(\.notes).reduce(0, combine)
           total.glides += each.map(\.glides).reduce(0, combine)
           total.moves += each.map(\.moves).reduce(0, combine)
