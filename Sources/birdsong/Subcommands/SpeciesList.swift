@@ -46,6 +46,14 @@ extension Birdsong {
         if verbose {
           let indent = String(repeating: " ", count: widths[0] + 2)
           print(indent + bird.scientificName)
+          let figures = bird.structure
+          let types = bird.song.types.count
+          let runs = bird.song.songsPerType
+          print(
+            indent + "song: \(span(figures.songSeconds)) s, \(span(figures.notesPerSecond)) notes/s, "
+              + "\(span(bird.song.songsPerMinute)) songs/min"
+              + (types > 1
+                ? "; \(types) song types, each sung \(runs.lowerBound)-\(runs.upperBound) times in a row" : ""))
           for source in bird.sources { print(indent + "source: " + source) }
         }
       }
@@ -53,4 +61,11 @@ extension Birdsong {
         "\nBands from low to high. Place any song in another band with 'birdsong render --species ID --band LOW-HIGH'.")
     }
   }
+}
+
+/// "1.5-4" or "3" for a range of published figures.
+private func span(_ range: ClosedRange<Double>) -> String {
+  let format = { (value: Double) in value == value.rounded() ? String(Int(value)) : String(value) }
+  return range.lowerBound == range.upperBound
+    ? format(range.lowerBound) : "\(format(range.lowerBound))-\(format(range.upperBound))"
 }
