@@ -113,6 +113,32 @@ public struct ConfigNode {
     return value
   }
 
+  /// "0.05-0.12" or "0.1": a range, or a single value as a range of one.
+  public func range(in limits: ClosedRange<Double>, unit: String = "") throws(ConfigError) -> ClosedRange<Double> {
+    let text = try string()
+    let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map {
+      Double($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard bounds.count <= 2, let low = bounds.first!, let high = bounds.last!, low <= high else {
+      throw error("'\(text)' is not a number or a LOW-HIGH range (low first), e.g. '3' or '2-4'")
+    }
+    guard limits.contains(low), limits.contains(high) else {
+      throw error(
+        "'\(text)' is out of range; use values from \(Self.format(limits.lowerBound)) to "
+          + "\(Self.format(limits.upperBound))\(unit)")
+    }
+    return low...high
+  }
+
+  /// "3-5" or "4": a range of whole numbers.
+  public func integerRange(in limits: ClosedRange<Int>) throws(ConfigError) -> ClosedRange<Int> {
+    let values = try range(in: Double(limits.lowerBound)...Double(limits.upperBound))
+    guard values.lowerBound == values.lowerBound.rounded(), values.upperBound == values.upperBound.rounded() else {
+      throw error("write whole numbers, e.g. '3-5'")
+    }
+    return Int(values.lowerBound)...Int(values.upperBound)
+  }
+
   private static func format(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
   }

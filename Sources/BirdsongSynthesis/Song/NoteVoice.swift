@@ -33,7 +33,8 @@ struct NoteVoice {
     var partialLevels = SIMD4<Float>(1, 0, 0, 0)
     var partialCount = 1
     /// The noise: eight slow sines, each a phasor turned by (turnCos, turnSin) every sample,
-    /// and how much of it. Rotating all eight at once costs less than eight table lookups.
+    /// and how much of the tone it replaces. Rotating all eight at once costs less than eight
+    /// table lookups.
     var noiseTurnCos = SIMD8<Float>(repeating: 1)
     var noiseTurnSin = SIMD8<Float>(repeating: 0)
     var noiseMix: Float = 0
@@ -55,6 +56,24 @@ struct NoteVoice {
       self.start = start
       self.length = length
       self.amplitude = amplitude
+    }
+
+    /// Makes the tone noisy: its level is modulated by eight sines, one in each eighth of
+    /// [0, width] cycles per sample with a random phase, so the noise band ends at `width`
+    /// either side of the pitch. `mix` 0 keeps the pure tone, 1 leaves only the noise.
+    mutating func setNoise(width: Double, mix: Double, random: inout SeededGenerator) {
+      // Each sine's amplitude: the eight together have about the level of the tone.
+      let level = Float(mix) * 0.35
+      for k in 0..<8 {
+        let turn = 2 * Double.pi * width * (Double(k) + random.unit()) / 8
+        let phase = 2 * Double.pi * random.unit()
+        (noiseTurnCos[k], noiseTurnSin[k]) = (Float(cos(turn)), Float(sin(turn)))
+        (noiseCos[k], noiseSin[k]) = (level * Float(cos(phase)), level * Float(sin(phase)))
+      }
+      noiseMix = Float(mix)
+      // The modulator peaks at 1 - mix + 8 * level at worst: keep a noisy note's peak within
+      // twice a pure one's (6 dB), under the output cap.
+      amplitude *= min(1, 2 / (1 - noiseMix + 8 * level))
     }
   }
 
@@ -242,13 +261,12 @@ struct NoteVoice {
             tremoloPhase += tremoloIncrement
           }
           if noiseMix != 0 {
-            // Eight sines spread over [0, width] with random phases: a noise-like modulator
-            // whose spectrum ends at the width, so the noise band ends there too.
+            // The phasors carry their level (see setNoise): their sum is the noisy part.
             let sum = noiseSin.sum()
             (noiseCos, noiseSin) = (
               noiseCos * noiseTurnCos - noiseSin * noiseTurnSin, noiseSin * noiseTurnCos + noiseCos * noiseTurnSin
             )
-            gain *= 1 - noiseMix + noiseMix * 0.35 * sum
+            gain *= 1 - noiseMix + sum
           }
           var sample = SineTable.sine(phase, table)
           phase += step

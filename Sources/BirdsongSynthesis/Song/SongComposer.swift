@@ -109,17 +109,7 @@ public struct SongComposer: Sendable {
           width = min(
             width, placement.map(pitch + noise.width) - mapped, mapped - placement.map(max(pitch - noise.width, 1)))
         }
-        // One modulating frequency in each eighth of [0, width]: a dense, even noise band.
-        for k in 0..<8 {
-          let turn = 2 * Double.pi * width * (Double(k) + random.unit()) / 8 / rate
-          let phase = 2 * Double.pi * random.unit()
-          (note.noiseTurnCos[k], note.noiseTurnSin[k]) = (Float(cos(turn)), Float(sin(turn)))
-          (note.noiseCos[k], note.noiseSin[k]) = (Float(cos(phase)), Float(sin(phase)))
-        }
-        note.noiseMix = Float(noise.mix)
-        // The modulator peaks at 1 - mix + mix * 0.35 * 8 at worst: keep a noisy note's peak
-        // within twice a pure one's (6 dB), under the output cap.
-        note.amplitude *= Float(min(1, 2 / (1 - noise.mix + noise.mix * 0.35 * 8)))
+        note.setNoise(width: width / rate, mix: noise.mix, random: &random)
       }
       voice.pitchPoints.removeAll(keepingCapacity: true)
       for point in syllable.pitch {

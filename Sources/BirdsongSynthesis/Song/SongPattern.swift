@@ -83,9 +83,11 @@ public struct Syllable: Sendable, Hashable {
     self.noise = noise
   }
 
-  /// The lowest and highest frequency of its energy at pitch factors `down` and `up`: partials,
-  /// vibrato swing and its sidebands (Carson's rule), tremolo sidebands and noise included.
-  func extent(down: Double, up: Double) -> ClosedRange<Double> {
+  /// The lowest and highest frequency of its energy when moved by `transpose` semitones at
+  /// most: partials, vibrato swing and its sidebands (Carson's rule), tremolo sidebands and
+  /// noise included.
+  func extent(transpose: ClosedRange<Double>) -> ClosedRange<Double> {
+    let (down, up) = (pow(2, transpose.lowerBound / 12), pow(2, transpose.upperBound / 12))
     let swing = pow(2, (vibrato?.depth ?? 0) / 12)
     let sidebands = (vibrato?.rate ?? 0) + (tremolo?.rate ?? 0) + (noise?.width ?? 0)
     let pitches = pitch.map(\.value)
@@ -143,10 +145,9 @@ public struct SongPattern: Sendable, Hashable {
   public var frequencyExtent: ClosedRange<Double> {
     var lowest = Double.infinity
     var highest = 0.0
-    forEachSyllable { syllable, transpose in
-      let extent = syllable.extent(down: pow(2, transpose.lowerBound / 12), up: pow(2, transpose.upperBound / 12))
-      lowest = min(lowest, extent.lowerBound)
-      highest = max(highest, extent.upperBound)
+    forEachSyllable { _, reach in
+      lowest = min(lowest, reach.lowerBound)
+      highest = max(highest, reach.upperBound)
     }
     return lowest...highest
   }
@@ -160,6 +161,39 @@ public struct SongPattern: Sendable, Hashable {
     var seconds = 0.0
     /// The range of tempo factors repeats apply to any syllable.
     var tempo = 1.0...1.0
+
+    /// Counts are capped before they add or multiply, so deeply nested repeats cannot
+    /// overflow (a capped figure is far past every limit anyway).
+    private static func add(_ a: Int, _ b: Int) -> Int { min(a, 1 << 30) + min(b, 1 << 30) }
+
+    /// This, then `next`.
+    func then(_ next: WorstCase) -> WorstCase {
+      WorstCase(
+        notes: Self.add(notes, next.notes), glides: Self.add(glides, next.glides),
+        moves: Self.add(moves, next.moves), seconds: seconds + next.seconds, tempo: tempo.spanning(next.tempo))
+    }
+
+    /// Whichever of the two is worse, figure by figure (alternatives).
+    func or(_ other: WorstCase) -> WorstCase {
+      WorstCase(
+        notes: max(notes, other.notes), glides: max(glides, other.glides), moves: max(moves, other.moves),
+        seconds: max(seconds, other.seconds), tempo: tempo.spanning(other.tempo))
+    }
+
+    /// Both at once (two voices): the counts add, the longer one lasts.
+    func and(_ other: WorstCase) -> WorstCase {
+      var both = then(other)
+      both.seconds = max(seconds, other.seconds)
+      return both
+    }
+
+    /// `count` times in a row.
+    func times(_ count: Int) -> WorstCase {
+      let times = { (figure: Int) in min(figure, 1 << 30) * count }
+      return WorstCase(
+        notes: times(notes), glides: times(glides), moves: times(moves), seconds: seconds * Double(count),
+        tempo: tempo)
+    }
   }
 
   var worstCase: WorstCase {
@@ -168,63 +202,36 @@ public struct SongPattern: Sendable, Hashable {
       for element in elements {
         switch element {
         case .syllable(let syllable):
-          total.notes += 1
-          total.glides += max(syllable.pitch.count - 1, 1)
-          total.moves += max((syllable.envelope?.count ?? 4) - 1, 3)
-          total.seconds += syllable.duration * tempo.upperBound * (1 + timingJitter)
+          let one = WorstCase(
+            notes: 1, glides: max(syllable.pitch.count - 1, 1), moves: max((syllable.envelope?.count ?? 4) - 1, 3),
+            seconds: syllable.duration * tempo.upperBound * (1 + timingJitter), tempo: tempo)
+          total = total.then(one)
         case .rest(let range):
           total.seconds += range.upperBound * tempo.upperBound * (1 + timingJitter)
         case .repeated(let count, let step, _, _, let inner):
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
-          let one = visit(inner, reach)
-          // Capped before multiplying, so deeply nested repeats cannot overflow (any capped
-          // figure is far past every limit anyway).
-          let times = { (figure: Int) in min(figure, 1 << 30) * count.upperBound }
-          total.notes += times(one.notes)
-          total.glides += times(one.glides)
-          total.moves += times(one.moves)
-          total.seconds += one.seconds * Double(count.upperBound)
-          total.tempo =
-            min(total.tempo.lowerBound, one.tempo.lowerBound)...max(total.tempo.upperBound, one.tempo.upperBound)
-        case .oneOf(let options), .together(let options):
-          let each = options.map { visit($0, tempo) }
-          let combine: (Int, Int) -> Int = {
-            if case .together = element { min($0, 1 << 30) + min($1, 1 << 30) } else { max($0, $1) }
-          }
-          total.notes += each.map(\.notes).reduce(0, combine)
-          total.glides += each.map(\.glides).reduce(0, combine)
-          total.moves += each.map(\.moves).reduce(0, combine)
-          total.seconds += each.map(\.seconds).max() ?? 0
-          for one in each {
-            total.tempo =
-              min(total.tempo.lowerBound, one.tempo.lowerBound)...max(total.tempo.upperBound, one.tempo.upperBound)
-          }
+          total = total.then(visit(inner, reach).times(count.upperBound))
+        case .oneOf(let options):
+          total = total.then(options.map { visit($0, tempo) }.reduce(WorstCase(tempo: tempo)) { $0.or($1) })
+        case .together(let voices):
+          total = total.then(voices.map { visit($0, tempo) }.reduce(WorstCase(tempo: tempo)) { $0.and($1) })
         }
       }
       return total
     }
-    var worst = WorstCase()
-    for type in types {
-      let one = visit(type, 1...1)
-      worst.notes = max(worst.notes, one.notes)
-      worst.glides = max(worst.glides, one.glides)
-      worst.moves = max(worst.moves, one.moves)
-      worst.seconds = max(worst.seconds, one.seconds)
-      worst.tempo =
-        min(worst.tempo.lowerBound, one.tempo.lowerBound)...max(worst.tempo.upperBound, one.tempo.upperBound)
-    }
-    return worst
+    return types.map { visit($0, 1...1) }.reduce(WorstCase()) { $0.or($1) }
   }
 
-  /// Visits every syllable with the range of semitones it can be moved by (jitter included).
+  /// Visits every syllable with the frequencies it can reach (every jitter and transposition
+  /// at its extreme).
   func forEachSyllable(_ body: (Syllable, ClosedRange<Double>) -> Void) {
     let jitter = songPitchJitter + syllablePitchJitter
     func visit(_ elements: [SongElement], _ transpose: ClosedRange<Double>) {
       for element in elements {
         switch element {
         case .syllable(let syllable):
-          body(syllable, (transpose.lowerBound - jitter)...(transpose.upperBound + jitter))
+          body(syllable, syllable.extent(transpose: (transpose.lowerBound - jitter)...(transpose.upperBound + jitter)))
         case .rest:
           break
         case .repeated(let count, _, let step, _, let inner):
@@ -236,5 +243,12 @@ public struct SongPattern: Sendable, Hashable {
       }
     }
     for type in types { visit(type, 0...0) }
+  }
+}
+
+extension ClosedRange<Double> {
+  /// The smallest range holding both.
+  fileprivate func spanning(_ other: Self) -> Self {
+    Swift.min(lowerBound, other.lowerBound)...Swift.max(upperBound, other.upperBound)
   }
 }

@@ -76,7 +76,12 @@ public enum SpeciesCatalogue {
     if let found = species(named: name) { return found }
     let key = normalised(name)
     let ranked = all.map { species in
-      (species.id, min(editDistance(key, normalised(species.id)), editDistance(key, normalised(species.commonName))))
+      (
+        species.id,
+        min(
+          ConfigNode.editDistance(key, normalised(species.id)),
+          ConfigNode.editDistance(key, normalised(species.commonName)))
+      )
     }
     .sorted { $0.1 < $1.1 }
     let near = ranked.filter { $0.1 <= max(2, key.count / 2) }.prefix(3).map(\.0)
@@ -85,21 +90,6 @@ public enum SpeciesCatalogue {
 
   static func normalised(_ name: String) -> String {
     String(name.lowercased().filter { $0.isLetter })
-  }
-
-  /// Levenshtein distance, for suggesting the nearest names.
-  public static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-      var current = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...max(b.count, 1) where !b.isEmpty {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return a.isEmpty ? b.count : previous[b.count]
   }
 }
 

@@ -46,7 +46,7 @@ enum SpeciesFile {
     guard !sources.isEmpty else { throw sourcesNode.error("list at least one source for the song's figures") }
 
     var song = SongPattern(
-      songsPerMinute: try range(required("songs_per_minute", "how many songs a minute, e.g. '5-7'"), in: 0.1...60),
+      songsPerMinute: try required("songs_per_minute", "how many songs a minute, e.g. '5-7'").range(in: 0.1...60),
       [])
     if let jitter = try top["jitter"]?.mapping(allowed: ["song_pitch", "syllable_pitch", "timing"]) {
       song.songPitchJitter = try jitter["song_pitch"]?.double(in: 0...3, unit: " semitones") ?? song.songPitchJitter
@@ -80,13 +80,7 @@ enum SpeciesFile {
       let options = try types.sequence()
       guard options.count >= 2 else { throw types.error("give at least two song types, or write one 'song'") }
       for option in options { song.types.append(try reader.sequence(option)) }
-      if let countNode = top["songs_per_type"] {
-        let count = try range(countNode, in: 1...1000)
-        guard count.lowerBound == count.lowerBound.rounded(), count.upperBound == count.upperBound.rounded() else {
-          throw countNode.error("write whole numbers of songs, e.g. '3-8'")
-        }
-        song.songsPerType = Int(count.lowerBound)...Int(count.upperBound)
-      }
+      if let count = top["songs_per_type"] { song.songsPerType = try count.integerRange(in: 1...1000) }
     case (.some, .some):
       throw top["song_types"]!.error("write either 'song' (one song type) or 'song_types' (several), not both")
     case (nil, nil):
@@ -117,8 +111,7 @@ enum SpeciesFile {
           + "keep a song under 10 minutes")
     }
     var offending: [String] = []
-    song.forEachSyllable { syllable, transpose in
-      let reach = syllable.extent(down: pow(2, transpose.lowerBound / 12), up: pow(2, transpose.upperBound / 12))
+    song.forEachSyllable { syllable, reach in
       if reach.lowerBound < band.low || reach.upperBound > band.high, !offending.contains(syllable.name) {
         offending.append(syllable.name)
       }
@@ -138,7 +131,7 @@ enum SpeciesFile {
       throw structureNode.error("give both song_seconds and notes_per_second (each a number or LOW-HIGH)")
     }
     let structure = SongStructure(
-      songSeconds: try range(seconds, in: 0.05...600, unit: " s"), notesPerSecond: try range(rate, in: 0.05...100))
+      songSeconds: try seconds.range(in: 0.05...600, unit: " s"), notesPerSecond: try rate.range(in: 0.05...100))
     return Species(
       id: id, common: name, scientific: scientific, band: band, summary: summary, sources: sources, song: song,
       structure: structure)
@@ -258,27 +251,6 @@ enum SpeciesFile {
     return points
   }
 
-  /// "0.05-0.12" or "0.1": a range or a single value.
-  static func range(_ node: ConfigNode, in limits: ClosedRange<Double>, unit: String = "") throws(ConfigError)
-    -> ClosedRange<Double>
-  {
-    let text = try node.string()
-    let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map {
-      Double($0.trimmingCharacters(in: .whitespaces))
-    }
-    let lowest =
-      limits.lowerBound == limits.lowerBound.rounded() ? String(Int(limits.lowerBound)) : "\(limits.lowerBound)"
-    let highest =
-      limits.upperBound == limits.upperBound.rounded() ? String(Int(limits.upperBound)) : "\(limits.upperBound)"
-    guard bounds.count <= 2, let low = bounds.first!, let high = bounds.last!, low <= high else {
-      throw node.error("'\(text)' is not a number or a LOW-HIGH range (low first), e.g. '3' or '2-4'")
-    }
-    guard limits.contains(low), limits.contains(high) else {
-      throw node.error("'\(text)' is out of range; use values from \(lowest) to \(highest)\(unit)")
-    }
-    return low...high
-  }
-
   /// Reads sequences of elements, resolving names of syllables and phrases.
   private struct SongReader {
     var syllables: [String: Syllable] = [:]
@@ -318,18 +290,15 @@ enum SpeciesFile {
       }
       if keys.contains("rest") {
         let entry = try node.mapping(allowed: ["rest"])
-        return [.rest(try SpeciesFile.range(entry["rest"]!, in: 0...60, unit: " s"))]
+        return [.rest(try entry["rest"]!.range(in: 0...60, unit: " s"))]
       }
       if keys.contains("repeat") {
         let entry = try node.mapping(allowed: ["repeat", "phrase", "tempo", "transpose", "gain"])
-        let count = try SpeciesFile.range(entry["repeat"]!, in: 1...2000)
-        guard count.lowerBound == count.lowerBound.rounded(), count.upperBound == count.upperBound.rounded() else {
-          throw entry["repeat"]!.error("write whole numbers of times, e.g. '3-5'")
-        }
+        let count = try entry["repeat"]!.integerRange(in: 1...2000)
         guard let phrase = entry["phrase"] else { throw node.error("say what to repeat with 'phrase'") }
         return [
           .repeated(
-            count: Int(count.lowerBound)...Int(count.upperBound), tempo: try entry["tempo"]?.double(in: 0.5...2) ?? 1,
+            count: count, tempo: try entry["tempo"]?.double(in: 0.5...2) ?? 1,
             transpose: try entry["transpose"]?.double(in: -12...12, unit: " semitones") ?? 0,
             gain: try entry["gain"]?.double(in: -12...12, unit: " dB") ?? 0, try sequence(phrase))
         ]
