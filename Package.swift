@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "BirdsongSynthesis", targets: ["BirdsongSynthesis"]),
     .library(name: "BirdsongAudio", targets: ["BirdsongAudio"]),
     .library(name: "Installation", targets: ["Installation"]),
+    .library(name: "AudioRuntime", targets: ["AudioRuntime"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,11 +28,17 @@ let package = Package(
     .target(name: "ALSAOutput", dependencies: ["CALSA", "BirdsongAudio"]),
     // Reading config files: YAML nodes that know their file and line, and errors that say so.
     .target(name: "ConfigFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
-    // Installation config, the seeded schedule on the audio clock, the multichannel engine.
+    // The one render loop for every output: render thread, command queues, device back-off, clock.
+    .target(name: "AudioRuntime", dependencies: ["BirdsongSynthesis", "BirdsongAudio", "ALSAOutput"]),
+    // The control socket's commands and its client: shared by the installation, `ctl` and the kiosk.
+    .target(name: "ControlProtocol"),
+    // Installation config and the multichannel engine (a seeded schedule on the audio clock).
+    .target(name: "Installation", dependencies: ["BirdsongSynthesis", "ConfigFiles"]),
+    // `birdsong run` around the runtime: control socket, opening hours, reloads, the log.
     .target(
-      name: "Installation",
+      name: "InstallationService",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "HearingCheck", "ConfigFiles",
+        "Installation", "AudioRuntime", "ALSAOutput", "ControlProtocol", "BirdsongSynthesis",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -43,7 +50,8 @@ let package = Package(
     .target(
       name: "Kiosk",
       dependencies: [
-        "HearingCheck", "ConfigFiles", "BirdsongSynthesis", "ALSAOutput", "Installation", "SessionStore", "CCrypt",
+        "HearingCheck", "ConfigFiles", "BirdsongSynthesis", "AudioRuntime", "ALSAOutput", "ControlProtocol",
+        "Installation", "SessionStore", "CCrypt",
       ]),
     // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
     .target(name: "SessionStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -51,25 +59,32 @@ let package = Package(
     .executableTarget(
       name: "birdsong",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "Installation", "HearingCheck", "Kiosk", "SessionStore",
-        "ConfigFiles",
+        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "AudioRuntime", "ControlProtocol", "Installation",
+        "InstallationService", "HearingCheck", "Kiosk", "SessionStore", "ConfigFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Helpers shared by the test targets: temporary folders, running programs.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["AudioRuntime"], path: "Tests/TestSupport"),
     .testTarget(
       name: "BirdsongSynthesisTests",
       dependencies: ["BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "TestSupport"]),
     .testTarget(
-      name: "KioskTests", dependencies: ["Kiosk", "ConfigFiles", "HearingCheck", "SessionStore", "TestSupport"]),
+      name: "KioskTests",
+      dependencies: ["Kiosk", "ConfigFiles", "HearingCheck", "SessionStore", "ControlProtocol", "TestSupport"]),
     .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
     .testTarget(
       name: "InstallationTests",
-      dependencies: ["Installation", "BirdsongSynthesis", "HearingCheck", "ConfigFiles", "TestSupport"]),
+      dependencies: [
+        "Installation", "InstallationService", "AudioRuntime", "ALSAOutput", "BirdsongSynthesis", "ControlProtocol",
+        "ConfigFiles", "TestSupport",
+      ]),
+    .testTarget(
+      name: "AudioRuntimeTests",
+      dependencies: ["AudioRuntime", "ALSAOutput", "BirdsongSynthesis", "BirdsongAudio", "TestSupport"]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )

@@ -22,12 +22,16 @@ public struct ALSAError: Error, Equatable, CustomStringConvertible {
   public var summary: String {
     let reason = String(cString: snd_strerror(code))
     if isBusy { return "the sound device '\(device)' is busy: another program is using it (\(reason))" }
+    if code == -EIO, call == "snd_pcm_writei" {
+      return "the sound device '\(device)' stopped taking audio (\(reason)): a loose USB cable or a failing card, "
+        + "or for a file: device a full or unwritable disk"
+    }
     if isDeviceMissing { return "the sound device '\(device)' is not there (\(reason))" }
     return "sound device '\(device)': \(call) failed: \(reason)"
   }
 
   public var description: String {
-    isDeviceMissing ? summary + "; 'birdsong devices' lists the devices" : summary
+    isDeviceMissing && code != -EIO ? summary + "; 'birdsong devices' lists the devices" : summary
   }
 }
 

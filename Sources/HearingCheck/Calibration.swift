@@ -45,6 +45,12 @@ public struct CalibrationProfile: Sendable, Equatable {
     return .success(dbfs)
   }
 
+  /// The loudest digital level any calibrated frequency may play (the profile's maximum SPL,
+  /// and never over full scale): the headphones' output cap.
+  public var maximumDBFS: Double {
+    min(points.values.map { referenceLevelDBFS + maximumSPL - $0.measuredSPL }.max() ?? RelativeLevels.maximumDBFS, 0)
+  }
+
   /// The loudest hearing level that can be played at `frequency` (dB HL), nil if uncalibrated.
   public func ceiling(frequency: Double) -> Double? {
     guard let point = points[frequency] else { return nil }

@@ -1,5 +1,5 @@
+import AudioRuntime
 import Foundation
-import Installation
 import SessionStore
 
 /// The kiosk's main loop: keys in, time passing, the screen redrawn when it changes (or the
@@ -7,7 +7,7 @@ import SessionStore
 public enum KioskApp {
   public static func run(
     session: KioskSession, terminal: RawTerminal, shouldStop: () -> Bool,
-    clock: any RunClock = SystemClock()
+    clock: any RuntimeClock = SystemClock()
   ) {
     var decoder = KeyDecoder()
     var shown: (frame: ScreenFrame, height: Int)?

@@ -188,10 +188,13 @@ import Testing
     for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
     #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("Before"))
 
+    #expect(try birdsong(["ctl", "--socket", socket, "quiet", "120"]).stdout.hasPrefix("ok"))
     try write("After")
     kill(process.processIdentifier, SIGHUP)
     usleep(1_000_000)
-    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("After"))
+    // The new config plays, and the quiet spell asked for before the reload still holds.
+    let reloaded = try birdsong(["ctl", "--socket", socket, "status"]).stdout
+    #expect(reloaded.contains("After quiet"), "\(reloaded)")
 
     try write("Broken", species: "dodo")
     kill(process.processIdentifier, SIGHUP)
@@ -225,7 +228,110 @@ import Testing
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
     let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let retries = text.components(separatedBy: "trying again every 3 s").count - 1
+    let retries = text.components(separatedBy: "trying again after").count - 1
     #expect(retries == 1, "the missing device should be reported once, not \(retries) times")
+  }
+}
+
+/// Faults a venue meets, on the real program.
+@Suite struct FieldFaultTests {
+  func startRun(_ config: String, stderr: Any) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: birdsongBinary)
+    process.arguments = ["run", "--config", config, "--device", "null", "--log-level", "debug"]
+    process.standardError = stderr
+    try process.run()
+    return process
+  }
+
+  func twoBoxConfig(socket: String) throws -> String {
+    let config = temporaryFolder() + "/f.yaml"
+    try """
+    control_socket: \(socket)
+    output:
+      channels: 2
+    boxes:
+      - {name: Low, channel: 1, species: wood-pigeon, density: 20}
+      - {name: High, channel: 2, species: goldcrest, density: 20}
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    return config
+  }
+
+  @Test func aSecondRunOnTheSameSocketIsRefusedAndTheFirstCarriesOn() throws {
+    let socket = temporaryFolder() + "/one.sock"
+    let config = try twoBoxConfig(socket: socket)
+    let first = try startRun(config, stderr: FileHandle.nullDevice)
+    defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+    for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
+
+    let second = try birdsong(["run", "--config", config, "--device", "null", "--duration", "5s"])
+    #expect(second.status != 0)
+    #expect(second.stderr.contains("another 'birdsong run' (process \(first.processIdentifier))"), "\(second.stderr)")
+    // The first one's socket is still there and still answers.
+    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("playing"))
+    first.terminate()
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0)
+  }
+
+  @Test func aLostLogReaderDoesNotStopTheBirds() throws {
+    let socket = temporaryFolder() + "/pipe.sock"
+    let config = try twoBoxConfig(socket: socket)
+    let log = Pipe()
+    let process = try startRun(config, stderr: log)
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
+    // The reader goes away: every log line from now on meets a closed pipe.
+    try log.fileHandleForReading.close()
+    for _ in 0..<5 { _ = try birdsong(["ctl", "--socket", socket, "sing", "High"]) }
+    usleep(1_500_000)
+    #expect(process.isRunning, "a closed standard error stopped the installation")
+    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("playing"))
+    kill(process.processIdentifier, SIGUSR1)  // documented as doing nothing
+    usleep(200_000)
+    #expect(process.isRunning, "SIGUSR1 stopped the installation")
+    process.terminate()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+  }
+
+  /// CPU seconds a process has used so far (/proc/PID/stat: utime + stime, in clock ticks).
+  func cpuSeconds(_ pid: Int32) throws -> Double {
+    let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+    let fields = stat[stat.lastIndex(of: ")")!...].split(separator: " ")
+    return (Double(fields[12])! + Double(fields[13])!) / Double(sysconf(Int32(_SC_CLK_TCK)))
+  }
+
+  @Test func aDeviceThatOpensButCannotBeWrittenIsRetriedCalmly() throws {
+    // /dev/full behind ALSA's file plugin: the device opens, then every write fails (ENOSPC
+    // underneath, EIO from alsa-lib), as a full disk or a failing USB card does.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: birdsongBinary)
+    process.arguments = ["run", "--device", "file:'/dev/full',raw"]
+    process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
+    let log = Pipe()
+    process.standardError = log
+    try process.run()
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    usleep(1_500_000)
+    let before = try cpuSeconds(process.processIdentifier)
+    usleep(5_000_000)
+    let used = try cpuSeconds(process.processIdentifier) - before
+    #expect(used <= 0.05, "used \(used) s of CPU in 5 s while the device failed (more than 1 %)")
+    process.terminate()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let failures = text.split(separator: "\n").filter { $0.contains("stopped taking audio") }
+    #expect(failures.count == 1, "\(failures.count) lines for one outage:\n\(text)")
+  }
+
+  @Test func aDurationPastWhatCanBePlayedGetsOneClearError() throws {
+    for command in [["run", "--device", "null"], ["render", "--tone", "1000", "-o", "/dev/null"]] {
+      let result = try birdsong(command + ["--duration", "1e15"])
+      #expect(result.status != 0 && result.status != 132 && result.status != 4, "crashed: \(result.status)")
+      #expect(result.stderr.contains("longer than the longest allowed"), "\(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1)
+    }
   }
 }

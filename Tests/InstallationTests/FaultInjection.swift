@@ -1,22 +1,7 @@
 import ALSAOutput
 import Foundation
-import Installation
 import Synchronization
-
-/// A clock that only moves when the runner sleeps: a day of retries passes in no time.
-final class SimulatedClock: RunClock, Sendable {
-  private let seconds = Mutex(0.0)
-  private let sleeps = Mutex(0)
-
-  func now() -> Double { seconds.withLock { $0 } }
-
-  func sleep(_ duration: Double) {
-    seconds.withLock { $0 += max(duration, 0) }
-    sleeps.withLock { $0 += 1 }
-  }
-
-  var sleepCount: Int { sleeps.withLock { $0 } }
-}
+import TestSupport
 
 /// Faults to inject, by frames written (audio time) and by simulated wall-clock time.
 struct FaultPlan: Sendable {

@@ -1,9 +1,10 @@
+import AudioRuntime
 import BirdsongAudio
 import BirdsongSynthesis
 import ConfigFiles
 import Foundation
-import HearingCheck
 import Installation
+import InstallationService
 import TestSupport
 import Testing
 
@@ -122,7 +123,7 @@ import Testing
     let config = try InstallationConfig.parse(yaml, file: "test.yaml")
     let engine = try InstallationEngine(config: config, seed: seed)
     let sink = MemorySink(channels: config.channels)
-    try OfflineRenderer.render(engine.mixer, frames: Int(seconds * 48000), to: [sink])
+    try AudioRuntime.render(engine.mixer, frames: Int(seconds * 48000), to: [sink])
     return sink
   }
 
@@ -162,47 +163,72 @@ import Testing
   }
 }
 
-@Suite struct CalibrationLoaderTests {
-  @Test func theExampleProfileLoads() throws {
-    let profile = try CalibrationLoader.load(path: packageRoot() + "/Config/calibration/example.yaml")
-    #expect(profile.points.count == 6 && profile.referenceLevelDBFS == -20 && profile.maximumSPL == 90)
-    #expect(profile.headphone.hasPrefix("EXAMPLE"))
-  }
+@Suite struct BoxControlTests {
+  static let twoBoxes = """
+    output: {device: "null", channels: 2}
+    boxes:
+      - {name: Low, channel: 1, species: wood-pigeon}
+      - {name: High, channel: 2, species: goldcrest}
+    """
 
-  @Test func namesTheFieldOfAMistake() {
-    #expect {
-      try CalibrationLoader.parse(
-        "headphone: x\nreference_level_dbfs: -20\nfrequencies:\n  1000: {retspl: 5.5}\n", file: "c.yaml")
-    } throws: { error in
-      "\(error)".contains("c.yaml:4") && "\(error)".contains("measured_db_spl")
+  /// Plays the engine block by block, applying what the control asks, as the service does.
+  final class Player {
+    let program: InstallationProgram
+    var gains: [Float]
+    init(_ config: InstallationConfig) throws {
+      program = InstallationProgram(engine: try InstallationEngine(config: config, seed: 1))
+      gains = program.mixer.inputs.map(\.gain)
+    }
+    func follow(_ control: BoxControl, now: Double) {
+      let commands = control.commands(now: now, audioFrame: program.mixer.time) {
+        self.program.boxes[$0].singing.load(ordering: .relaxed)
+      }
+      for var command in commands {
+        if case .gain(let box, let gain) = command { gains[box] = gain }
+        program.apply(&command)
+      }
+    }
+    func play() {
+      _ = program.mixer.nextBlock()
+      program.didRender()
     }
   }
-}
 
-@Suite struct BoxControlTests {
   @Test func aBoxAskedToSingIsHeardThroughAQuietSpellUntilItsSongEnds() throws {
-    let config = try InstallationConfig.parse(
-      """
-      output: {device: "null", channels: 2}
-      boxes:
-        - {name: Low, channel: 1, species: wood-pigeon}
-        - {name: High, channel: 2, species: goldcrest}
-      """, file: "c.yaml")
-    let engine = try InstallationEngine(config: config, seed: 1)
+    let config = try InstallationConfig.parse(Self.twoBoxes, file: "c.yaml")
+    let player = try Player(config)
     let control = BoxControl(config: config)
     #expect(control.handle("quiet 600", now: 0, status: { "" }).hasPrefix("ok"))
     #expect(control.handle("sing Low", now: 0, status: { "" }).hasPrefix("ok"))
-    control.apply(to: engine.mixer, now: 0)
-    #expect(engine.mixer.inputs[0].gain > 0, "the box asked to sing is silent")
-    #expect(engine.mixer.inputs[1].gain == 0, "the quiet spell did not keep the other box quiet")
+    player.follow(control, now: 0)
+    #expect(player.gains[0] > 0, "the box asked to sing is silent")
+    #expect(player.gains[1] == 0, "the quiet spell did not keep the other box quiet")
     // Once its song is over, the quiet spell holds it again.
     var seconds = 0.0
-    while seconds < 30, engine.mixer.inputs[0].gain > 0 {
-      _ = engine.mixer.nextBlock()
-      seconds += Double(Mixer.blockSize) / engine.mixer.sampleRate
-      control.apply(to: engine.mixer, now: seconds)
+    while seconds < 30, player.gains[0] > 0 {
+      player.play()
+      seconds += Double(Mixer.blockSize) / 48000
+      player.follow(control, now: seconds)
     }
-    #expect(engine.mixer.inputs[0].gain == 0, "the box kept singing through the quiet spell")
+    #expect(player.gains[0] == 0, "the box kept singing through the quiet spell")
     #expect(seconds > 1, "the song was cut short after \(seconds) s")
+    #expect(player.program.boxes[0].songs.load(ordering: .relaxed) >= 1)
+  }
+
+  @Test func quietAndPausedBoxesStaySoAfterAReload() throws {
+    let config = try InstallationConfig.parse(Self.twoBoxes, file: "c.yaml")
+    let control = BoxControl(config: config)
+    #expect(control.handle("pause High", now: 0, status: { "" }).hasPrefix("ok"))
+    #expect(control.handle("quiet 60", now: 0, status: { "" }).hasPrefix("ok"))
+    // The new config renames Low and keeps High.
+    let edited = try InstallationConfig.parse(
+      Self.twoBoxes.replacingOccurrences(of: "name: Low", with: "name: Hedge"), file: "c.yaml")
+    let reloaded = BoxControl(config: edited, carryingOver: control)
+    #expect(reloaded.state(ofBox: 0, now: 10) == "quiet")
+    #expect(reloaded.state(ofBox: 1, now: 61) == "paused")
+    #expect(reloaded.state(ofBox: 0, now: 61) == "on")
+    let player = try Player(edited)
+    player.follow(reloaded, now: 61)
+    #expect(player.gains[0] > 0 && player.gains[1] == 0)
   }
 }

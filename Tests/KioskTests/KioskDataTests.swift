@@ -51,3 +51,20 @@ import Testing
     #expect(throws: ConfigError.self) { try Signposting.parse("region: X\nroutes: []\n", file: "s.yaml") }
   }
 }
+
+@Suite struct CalibrationLoaderTests {
+  @Test func theExampleProfileLoads() throws {
+    let profile = try CalibrationLoader.load(path: packageRoot() + "/Config/calibration/example.yaml")
+    #expect(profile.points.count == 6 && profile.referenceLevelDBFS == -20 && profile.maximumSPL == 90)
+    #expect(profile.headphone.hasPrefix("EXAMPLE"))
+  }
+
+  @Test func namesTheFieldOfAMistake() {
+    #expect {
+      try CalibrationLoader.parse(
+        "headphone: x\nreference_level_dbfs: -20\nfrequencies:\n  1000: {retspl: 5.5}\n", file: "c.yaml")
+    } throws: { error in
+      "\(error)".contains("c.yaml:4") && "\(error)".contains("measured_db_spl")
+    }
+  }
+}

@@ -87,6 +87,12 @@ public final class Mixer {
     body(&inputs[index].generator)
   }
 
+  /// Sounds an input's generator has started (songs, plays), read in place.
+  public func soundsStarted(byInput index: Int) -> Int { inputs[index].generator.soundsStarted }
+
+  /// Whether an input's generator is sounding, read in place.
+  public func isSounding(input index: Int) -> Bool { inputs[index].generator.isSounding }
+
   /// Sets an input's gain (linear); the change glides, so it never clicks.
   public func setGain(_ gain: Float, forInput index: Int) {
     inputs[index].gain = gain
@@ -103,6 +109,21 @@ public final class Mixer {
   public func scheduleFadeOut(endingBefore end: Int, over seconds: Double) {
     let fadeFrames = Int(seconds * sampleRate)
     scheduleFadeOut(at: max(end - fadeFrames - Self.blockSize, 0) / Self.blockSize * Self.blockSize, over: seconds)
+  }
+
+  /// Moves the audio clock on by at least `frames` (whole blocks) without synthesising them:
+  /// every generator keeps its schedule, what was sounding is dropped, and the output fades
+  /// in again from silence. For after an outage, when nobody heard the missed time.
+  public func skip(frames: Int) {
+    precondition(blockOffset == Self.blockSize, "skip called partway through a block")
+    let blocks = (max(frames, 0) + Self.blockSize - 1) / Self.blockSize
+    guard blocks > 0 else { return }
+    for index in inputs.indices {
+      inputs[index].generator.skip(frames: blocks * Self.blockSize)
+      inputs[index].currentGain = inputs[index].gain
+    }
+    safety.restartFadeIn(sampleRate: sampleRate)
+    time += blocks * Self.blockSize
   }
 
   /// Writes the next `frames` interleaved frames into `output`.

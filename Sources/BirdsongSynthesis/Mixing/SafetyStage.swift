@@ -33,6 +33,13 @@ public struct SafetyStage: Sendable {
     fadeStep = Float(1 / max(seconds * sampleRate, 1))
   }
 
+  /// Starts again from silence with the fade in (after a gap in the output).
+  public mutating func restartFadeIn(over seconds: Double = 0.01, sampleRate: Double) {
+    for channel in 0..<channels { fadeGains[channel] = 0 }
+    fadeTarget = 1
+    fadeStep = Float(1 / max(seconds * sampleRate, 1))
+  }
+
   public var isSilent: Bool { fadeTarget == 0 && fadeGains.allSatisfy { $0 == 0 } }
 
   /// True when no fade is under way on `channel`: silence in gives silence out.

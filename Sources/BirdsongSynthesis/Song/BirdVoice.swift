@@ -39,33 +39,46 @@ public struct BirdVoice: AudioGenerator {
   }
 
   /// True while a song is under way.
-  public var isSinging: Bool { !voice.isIdle || nextSong < time }
+  public var isSounding: Bool { !voice.isIdle || nextSong < time }
+  public var soundsStarted: Int { songsStarted }
 
   /// Starts a song at the next block, unless one is under way.
-  public mutating func singNow() {
+  public mutating func soundNow() {
     if voice.isIdle { nextSong = time }
   }
 
   @discardableResult
   public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
     let end = time + frames
-    while nextSong < end {
-      let pattern = species.song
-      if pattern.types.count > 1 {
-        if songsLeftOfType == 0 {
-          songType = random.integer(0...pattern.types.count - 1)
-          songsLeftOfType = random.integer(pattern.songsPerType)
-        }
-        songsLeftOfType -= 1
-      }
-      let songEnd = composer.compose(
-        at: nextSong, type: songType, amplitude: Self.referenceAmplitude * gain, random: &random, into: &voice)
-      songsStarted += 1
-      nextSong = songEnd + pause(afterSongOf: songEnd - nextSong)
-    }
+    while nextSong < end { startSong() }
     let sounded = voice.render(adding: buffer, frames: frames, at: time)
     time = end
     return sounded
+  }
+
+  /// Keeps the schedule: songs due in the skipped time are composed (so the seeded choices
+  /// stay in step) but not rendered; whatever was sounding is dropped.
+  public mutating func skip(frames: Int) {
+    let end = time + frames
+    while nextSong < end { startSong() }
+    voice.removeAll()
+    time = end
+  }
+
+  /// Composes the song due at `nextSong` into the voice and schedules the one after.
+  private mutating func startSong() {
+    let pattern = species.song
+    if pattern.types.count > 1 {
+      if songsLeftOfType == 0 {
+        songType = random.integer(0...pattern.types.count - 1)
+        songsLeftOfType = random.integer(pattern.songsPerType)
+      }
+      songsLeftOfType -= 1
+    }
+    let songEnd = composer.compose(
+      at: nextSong, type: songType, amplitude: Self.referenceAmplitude * gain, random: &random, into: &voice)
+    songsStarted += 1
+    nextSong = songEnd + pause(afterSongOf: songEnd - nextSong)
   }
 
   /// A natural pause: the species' songs-per-minute rate, scaled by the density, with spread.

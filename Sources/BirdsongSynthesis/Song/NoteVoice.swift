@@ -99,6 +99,13 @@ struct NoteVoice {
 
   var isIdle: Bool { notes.isEmpty }
 
+  /// Drops every note, keeping the storage.
+  mutating func removeAll() {
+    notes.removeAll(keepingCapacity: true)
+    glides.removeAll(keepingCapacity: true)
+    moves.removeAll(keepingCapacity: true)
+  }
+
   /// Adds a note through `pitchPoints` (frame, cycles per sample) and `levelPoints` (frame,
   /// level 0...1), each from frame 0 to the note's length, frames increasing.
   mutating func add(_ note: Note) {

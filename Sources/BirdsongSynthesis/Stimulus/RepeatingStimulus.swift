@@ -19,11 +19,21 @@ public struct RepeatingStimulus: AudioGenerator {
     current.skipToEnd()
   }
 
-  public var isPlaying: Bool { !current.isFinished }
+  public var isSounding: Bool { !current.isFinished }
+  public var soundsStarted: Int { plays }
 
   /// Plays at the next block, unless it is playing already.
-  public mutating func playNow() {
+  public mutating func soundNow() {
     if current.isFinished { nextStart = time }
+  }
+
+  public mutating func skip(frames: Int) {
+    time += frames
+    current.skipToEnd()
+    while nextStart < time {
+      nextStart += period
+      plays += 1
+    }
   }
 
   @discardableResult

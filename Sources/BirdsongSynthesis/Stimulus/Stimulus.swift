@@ -107,6 +107,8 @@ public struct Stimulus: AudioGenerator, Sendable {
   /// Marks the stimulus as played through.
   mutating func skipToEnd() { time = length }
 
+  public mutating func skip(frames: Int) { time = min(time + frames, length) }
+
   @discardableResult
   public mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
     let count = min(frames, length - time)

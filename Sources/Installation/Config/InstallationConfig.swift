@@ -1,4 +1,3 @@
-import ALSAOutput
 import BirdsongSynthesis
 import ConfigFiles
 import Foundation
@@ -68,11 +67,6 @@ public struct InstallationConfig: Sendable {
 
   public static func parse(_ text: String, file: String) throws(ConfigError) -> InstallationConfig {
     try read(ConfigNode.parse(text, file: file))
-  }
-
-  /// What a playback device is asked for.
-  public var pcmRequest: PCMRequest {
-    PCMRequest(channels: channels, sampleRate: sampleRate, latency: latencyMilliseconds / 1000)
   }
 
   private static func read(_ root: ConfigNode) throws(ConfigError) -> InstallationConfig {

@@ -43,12 +43,4 @@ public final class InstallationEngine {
         stimulus, every: every / max(box.density, 0.01), sampleRate: rate, firstAfter: firstAfter ?? 0.5)
     }
   }
-
-  /// Songs each box has started so far.
-  public var songsPerBox: [(box: String, songs: Int)] {
-    zip(config.boxes, mixer.inputs).map { box, input in
-      let songs = (input.generator as? BirdVoice)?.songsStarted ?? (input.generator as? RepeatingStimulus)?.plays ?? 0
-      return (box.name, songs)
-    }
-  }
 }

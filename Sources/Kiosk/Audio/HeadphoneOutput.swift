@@ -1,8 +1,8 @@
 import ALSAOutput
+import AudioRuntime
 import BirdsongSynthesis
 import Foundation
 import HearingCheck
-import Installation
 import Synchronization
 
 /// A tone for one ear (or both) of the headphones.
@@ -29,116 +29,88 @@ public protocol ToneOutput: AnyObject, Sendable {
   var problem: String? { get }
 }
 
-/// Plays tones on the headphones from a thread of its own, which keeps the device fed with
-/// silence between tones (so a tone starts within the device's latency, about 40 ms) and
-/// reopens the device every 2 s while it is missing. Left is channel 1, right channel 2.
-public final class HeadphoneOutput: ToneOutput {
-  private struct Shared {
-    var pending: (stimulus: Stimulus, ear: Ear?)?
-    var silenceRequested = false
-    var problem: String?
-    var stopping = false
+/// The headphones as the render thread plays them: a tone voice per ear (left is channel 1,
+/// right channel 2), so that every stop and every change ends in a 20 ms release, then the
+/// safety stage and its cap.
+public final class HeadphoneProgram: AudioProgram {
+  /// New stimuli per ear; nil silences that ear. After `apply`, the command holds what the
+  /// voices let go of, to be freed off the render thread.
+  public struct Command: Sendable {
+    var left: Stimulus?
+    var right: Stimulus?
   }
 
+  public let mixer: Mixer
+  let left: ToneVoice
+  let right: ToneVoice
+
+  public init(sampleRate: Double, capDBFS: Double) {
+    mixer = Mixer(channels: 2, sampleRate: sampleRate, capDBFS: capDBFS)
+    left = ToneVoice(sampleRate: sampleRate)
+    right = ToneVoice(sampleRate: sampleRate)
+    mixer.add(left, channel: 0)
+    mixer.add(right, channel: 1)
+  }
+
+  public func apply(_ command: inout Command) {
+    Self.steer(left, &command.left)
+    Self.steer(right, &command.right)
+  }
+
+  private static func steer(_ voice: ToneVoice, _ slot: inout Stimulus?) {
+    if slot != nil { voice.play(swapping: &slot) } else { voice.silence(swapping: &slot) }
+  }
+}
+
+/// Plays tones on the headphones through the audio runtime, which keeps the device fed with
+/// silence between tones (so a tone starts within the device's latency, about 40 ms), fades
+/// every stop, caps the output, and reopens the device with back-off while it is missing.
+public final class HeadphoneOutput: ToneOutput {
   public let device: String
   public let sampleRate: Int
-  private let shared = Mutex(Shared())
-  private let finished = DispatchSemaphore(value: 0)
+  public let capDBFS: Double
+  private let runtime: AudioRuntime<HeadphoneProgram>
+  /// Commands are made on whichever thread calls; the queue takes one producer at a time.
+  private let sending = Mutex(())
 
-  public init(device: String, sampleRate: Int) {
+  /// - Parameter capDBFS: the loudest any sample may be: the calibration profile's maximum,
+  ///   or the uncalibrated ceiling.
+  public init(device: String, sampleRate: Int, capDBFS: Double, opener: @escaping PCMOpener = SystemPCM.open) {
     self.device = device
     self.sampleRate = sampleRate
-    let thread = Thread { [self] in run() }
-    thread.name = "headphones"
-    thread.start()
+    self.capDBFS = capDBFS
+    runtime = AudioRuntime(
+      program: HeadphoneProgram(sampleRate: Double(sampleRate), capDBFS: capDBFS),
+      output: DeviceOutput(name: device, request: PCMRequest(channels: 2, sampleRate: sampleRate), opener: opener),
+      options: .init(paceToWallClock: true, retry: .init(first: 0.1, longest: 2)))
+    runtime.start()
   }
 
   /// The tone is made here, on the caller's thread, so the audio thread only renders.
   public func play(_ tone: HeadphoneTone) {
-    do {
-      let stimulus = try Stimulus(
+    guard
+      let stimulus = try? Stimulus(
         .pureTone, frequency: tone.frequency, levelDBFS: tone.levelDBFS, duration: tone.duration,
         sampleRate: Double(sampleRate))
-      shared.withLock { $0.pending = (stimulus, tone.ear) }
-    } catch {
-      // The kiosk asks only for levels it has checked; a tone that cannot be made is not played.
-    }
+    else { return }  // the kiosk asks only for levels it has checked
+    send(.init(left: tone.ear == .right ? nil : stimulus, right: tone.ear == .left ? nil : stimulus))
   }
 
   public func silence() {
-    shared.withLock {
-      $0.pending = nil
-      $0.silenceRequested = true
-    }
+    send(.init(left: nil, right: nil))
   }
 
-  public var problem: String? { shared.withLock { $0.problem } }
+  private func send(_ command: HeadphoneProgram.Command) {
+    sending.withLock { _ in _ = runtime.send(.program(command)) }
+  }
 
-  /// Stops the thread, letting what is queued play out; call once, before exit.
+  public var problem: String? {
+    runtime.failure.map { "the headphones ('\(device)') cannot play: \($0)" }
+  }
+
+  /// Fades out what sounds, stops the device and waits for the audio thread; call once.
   public func close() {
-    shared.withLock { $0.stopping = true }
-    finished.wait()
-  }
-
-  private func run() {
-    defer { finished.signal() }
-    let block = max(sampleRate / 100, 64)  // 10 ms
-    var interleaved = [Float](repeating: 0, count: block * 2)
-    var mono = [Float](repeating: 0, count: block)
-    var playback: ALSAPlayback?
-    var tone: (stimulus: Stimulus, ear: Ear?)?
-    let clock = SystemClock()
-    var pacer = WallClockPacer()
-    var frames = 0
-    while true {
-      let (request, silence, stopping) = shared.withLock { state in
-        defer {
-          state.pending = nil
-          state.silenceRequested = false
-        }
-        return (state.pending, state.silenceRequested, state.stopping)
-      }
-      if stopping { break }
-      if silence { tone = nil }
-      if let request { tone = request }
-      if playback == nil {
-        do {
-          let pcm = try SystemPCM(name: device, request: PCMRequest(channels: 2, sampleRate: sampleRate))
-          playback = ALSAPlayback(device: pcm)
-          pacer.restart()
-          shared.withLock { $0.problem = nil }
-        } catch {
-          shared.withLock { $0.problem = "the headphones ('\(device)') cannot be opened: \(error)" }
-          tone = nil
-          for _ in 0..<20 where !shared.withLock({ $0.stopping }) { clock.sleep(0.1) }
-          continue
-        }
-      }
-      guard let output = playback else { continue }
-      for i in interleaved.indices { interleaved[i] = 0 }
-      if tone != nil {
-        let ear = tone!.ear
-        for i in mono.indices { mono[i] = 0 }
-        // Rendered in place (a copy of the stimulus would copy its arrays every block).
-        let more = mono.withUnsafeMutableBufferPointer { tone!.stimulus.render(adding: $0.baseAddress!, frames: block) }
-        for frame in 0..<block {
-          if ear != .right { interleaved[frame * 2] = mono[frame] }
-          if ear != .left { interleaved[frame * 2 + 1] = mono[frame] }
-        }
-        if !more { tone = nil }
-      }
-      if case .lost(let code) = interleaved.withUnsafeBufferPointer({ output.play($0.baseAddress!, frames: block) }) {
-        output.device.close()
-        playback = nil
-        shared.withLock { $0.problem = "the headphones ('\(device)') stopped working (error \(code)); retrying" }
-        continue
-      }
-      frames += block
-      // A device that does not pace itself (null, file) is kept to the wall clock.
-      if !output.configuration.paces {
-        pacer.hold(framesPlayed: frames, sampleRate: Double(sampleRate), clock: clock)
-      }
-    }
-    playback?.stop()
+    runtime.requestStop()
+    runtime.wait()
   }
 }

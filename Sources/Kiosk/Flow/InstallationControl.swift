@@ -1,5 +1,5 @@
+import ControlProtocol
 import Foundation
-import Installation
 
 /// Asks the running installation for things (quiet, sing) without making the visitor wait:
 /// requests go out on a queue of their own, in order; an installation that is not running
@@ -12,9 +12,9 @@ public final class InstallationControl: Sendable {
     self.socketPath = socketPath
   }
 
-  func send(_ command: String) {
+  func send(_ command: ControlCommand) {
     let path = socketPath
-    queue.async { _ = try? ControlServer.request(command, to: path, timeout: 2) }
+    queue.async { _ = try? ControlClient.request(command.line, to: path, timeout: 2) }
   }
 
   /// Waits for the requests sent so far (before exit).

@@ -286,7 +286,7 @@ public final class KioskSession {
           finishBoxes(boxes, now: now)
         } else {
           boxes.listeningUntil = now + Self.boxListenSeconds
-          control?.send("sing \(resources.installation!.boxes[boxes.order[boxes.index]].name)")
+          control?.send(.sing(box: resources.installation!.boxes[boxes.order[boxes.index]].name))
           stage = .boxes(boxes)
         }
       } else {
@@ -360,14 +360,14 @@ public final class KioskSession {
 
   private func quietBoxes(now: Double) {
     guard let control else { return }
-    control.send("quiet \(Int(resources.config.quietSeconds))")
+    control.send(.quiet(seconds: resources.config.quietSeconds.rounded(.down)))
     quietRenewAt = now + resources.config.quietSeconds / 2
   }
 
   private func releaseBoxes() {
     guard quietRenewAt != .infinity else { return }
     quietRenewAt = .infinity
-    control?.send("quiet 0")
+    control?.send(.quiet(seconds: 0))
   }
 
   // MARK: levels
@@ -487,7 +487,7 @@ public final class KioskSession {
     checkStarted = now
     var boxes = Boxes(order: order, heard: Array(repeating: false, count: order.count))
     boxes.listeningUntil = now + Self.boxListenSeconds
-    control?.send("sing \(resources.installation!.boxes[order[0]].name)")
+    control?.send(.sing(box: resources.installation!.boxes[order[0]].name))
     go(.boxes(boxes), now: now)
   }
 

@@ -81,7 +81,8 @@ extension Birdsong {
         throw fail("'\(output)' exists; pass --force to replace it, or choose another --output")
       }
 
-      let player = HeadphoneOutput(device: device, sampleRate: 48000)
+      // Capped at the reference level it plays (a hair over, so the limiter never acts on it).
+      let player = HeadphoneOutput(device: device, sampleRate: 48000, capDBFS: referenceLevel + 0.1)
       defer { player.close() }
       usleep(300_000)
       if let problem = player.problem { throw fail(problem) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlProtocol
 import Installation
 
 extension Birdsong {
@@ -34,7 +35,7 @@ extension Birdsong {
       }
       let reply: String
       do {
-        reply = try ControlServer.request(command.joined(separator: " "), to: path)
+        reply = try ControlClient.request(command.joined(separator: " "), to: path)
       } catch {
         throw fail("\(error)")
       }

@@ -2,6 +2,7 @@ import ALSAOutput
 import ArgumentParser
 import Foundation
 import Installation
+import InstallationService
 
 extension Birdsong {
   struct Identify: ParsableCommand {
@@ -33,11 +34,8 @@ extension Birdsong {
       }
       let name = device ?? installation.device
       do {
-        let pcm = try SystemPCM(
-          name: name,
-          request: installation.pcmRequest)
         try BoxIdentifier.run(
-          config: installation, boxes: boxes, device: pcm,
+          config: installation, boxes: boxes, device: name,
           announce: { box in
             print(
               "▶ box '\(box.name)': channel \(box.channel + 1) (\(box.channel + 1) pips), \(box.sound.label), \(box.band)"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfigFiles
 import Foundation
+import HearingCheck
 import Kiosk
 import SessionStore
 
@@ -54,7 +55,9 @@ extension Birdsong {
         throw fail("\(error)")
       }
       Interruption.install()
-      let output = HeadphoneOutput(device: settings.headphoneDevice, sampleRate: settings.sampleRate)
+      let output = HeadphoneOutput(
+        device: settings.headphoneDevice, sampleRate: settings.sampleRate,
+        capDBFS: resources.calibration?.maximumDBFS ?? RelativeLevels.maximumDBFS)
       // Under systemd standard error is the journal; on a terminal it would scribble on the screen.
       let logsToStandardError = isatty(STDERR_FILENO) == 0
       let session = KioskSession(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AudioRuntime
 import BirdsongAudio
 import BirdsongSynthesis
 import Foundation
@@ -118,16 +119,25 @@ extension Birdsong {
         ? nil : try WAVWriter(path: output, sampleRate: Int(rate), channels: job.mixer.channels, format: sampleFormat)
       let sinks: [any AudioSink] =
         [writer ?? DiscardSink(channels: job.mixer.channels)] + (analyser.map { [$0] } ?? [])
+      // The same runtime as `birdsong run`, with files for a sound card.
+      let destination = SinkOutput(sinks)
+      let runtime = AudioRuntime(
+        program: MixerProgram(job.mixer), output: destination, options: .init(frames: frames, fadeSeconds: 0.02))
       var bar = ProgressBar(total: frames, sampleRate: rate)
-      do {
-        try OfflineRenderer.render(job.mixer, frames: frames, to: sinks) { done in
-          bar.update(done)
-          if Interruption.wasRequested { throw Interrupted() }
-        }
-      } catch {
-        bar.clear()
+      let finished = runtime.play { counters in
+        if Interruption.wasRequested { return .abandon }
+        bar.update(counters.framesPlayed.load(ordering: .relaxed))
+        return .carryOn
+      }
+      bar.clear()
+      if runtime.wasAbandoned {
         writer?.discard()
-        throw error
+        throw Interrupted()
+      }
+      guard finished else {
+        writer?.discard()
+        throw fail(
+          "cannot write '\(output)': \(destination.failureError.map { "\($0)" } ?? runtime.failure ?? "unknown error")")
       }
       if let analyser, let spectrogram {
         try AtomicFile.write(analyser.png(panels: job.panels), to: spectrogram)

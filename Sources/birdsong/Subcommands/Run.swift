@@ -2,6 +2,7 @@ import ALSAOutput
 import ArgumentParser
 import Foundation
 import Installation
+import InstallationService
 import Logging
 
 extension Birdsong {
@@ -69,14 +70,14 @@ extension Birdsong {
         }
       }
 
-      let runner = LiveRunner(
+      let service = InstallationService(
         config: installation,
-        options: LiveRunner.Options(
+        options: InstallationService.Options(
           device: deviceName, duration: seconds, seed: seed, shouldStop: { Interruption.wasRequested },
           hangup: { Interruption.takeHangup() }),
         logger: logger)
       do {
-        _ = try runner.run()
+        _ = try service.run()
       } catch {
         throw fail("\(error)")
       }

@@ -19,6 +19,12 @@ enum Interruption {
     // A file size limit (ulimit -f) then fails a write with EFBIG, which we report, instead
     // of killing the process.
     signal(SIGXFSZ, SIG_IGN)
+    // A log reader that goes away (a closed pipe on standard error) must not stop the birds:
+    // the write fails with EPIPE instead of killing the process.
+    signal(SIGPIPE, SIG_IGN)
+    // Documented as doing nothing: a stray kill -USR1 must not end the installation.
+    signal(SIGUSR1, SIG_IGN)
+    signal(SIGUSR2, SIG_IGN)
   }
 
   static var wasRequested: Bool { requested.load(ordering: .relaxed) }

@@ -1,18 +1,19 @@
 import ALSAOutput
+import AudioRuntime
 import BirdsongSynthesis
 import Foundation
+import Installation
 
 /// Plays each bird box in turn so an installer can check the wiring: as many short pips as
 /// the box's channel number, in its band, then one song of its bird.
 public enum BoxIdentifier {
   /// Plays `boxes` one after another on `device`, calling `announce` before each.
   public static func run(
-    config: InstallationConfig, boxes: [InstallationConfig.Box], device: any PCMDevice,
-    announce: (InstallationConfig.Box) -> Void, shouldStop: () -> Bool
+    config: InstallationConfig, boxes: [InstallationConfig.Box], device: String,
+    opener: @escaping PCMOpener = SystemPCM.open, announce: (InstallationConfig.Box) -> Void,
+    shouldStop: () -> Bool
   ) throws {
     let rate = Double(config.sampleRate)
-    let playback = ALSAPlayback(device: device)
-    defer { playback.stop() }
     for box in boxes where !shouldStop() {
       announce(box)
       let mixer = Mixer(channels: config.channels, sampleRate: rate, capDBFS: config.outputCapDBFS)
@@ -21,17 +22,17 @@ public enum BoxIdentifier {
       mixer.add(
         try InstallationEngine.voice(for: box, seed: 1, sampleRate: rate, firstAfter: pipsLength),
         channel: box.channel, gainDB: box.gainDB)
-      let total = Int((pipsLength + 6) * rate)
-      mixer.scheduleFadeOut(endingBefore: total, over: 0.05)
-      var played = 0
-      while played < total, !shouldStop() {
-        let block = mixer.nextBlock()
-        if case .lost(let code) = playback.play(block.baseAddress!, frames: Mixer.blockSize) {
-          throw ALSAError("snd_pcm_writei", code: code, device: device.configuration.device)
-        }
-        played += Mixer.blockSize
+      let runtime = AudioRuntime(
+        program: MixerProgram(mixer), output: DeviceOutput(name: device, request: config.pcmRequest, opener: opener),
+        options: .init(frames: Int((pipsLength + 6) * rate), fadeSeconds: 0.05))
+      guard runtime.play(watching: { _ in shouldStop() ? .stop : .carryOn }) else {
+        throw IdentifyError(description: runtime.failure ?? "the sound device '\(device)' failed")
       }
     }
+  }
+
+  public struct IdentifyError: Error, CustomStringConvertible {
+    public let description: String
   }
 
   /// Short warble pips at the centre of a band, one for each channel number.

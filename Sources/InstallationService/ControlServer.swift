@@ -1,3 +1,4 @@
+import ControlProtocol
 import Foundation
 
 /// A local Unix-domain socket for control commands, owner-only. One line in, one reply out,
@@ -7,14 +8,58 @@ public final class ControlServer {
   private let listener: Int32
   private var clients: [(descriptor: Int32, buffer: [UInt8], since: Double)] = []
 
+  /// Another installation holds the socket (its lock file is locked).
+  public struct InUse: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// The lock beside the socket, held while this server lives: one installation per socket.
+  private let lock: Int32
+
   public init(path: String) throws {
     self.path = path
+    lock = try Self.takeLock(path + ".lock", socket: path)
+    do {
+      listener = try Self.listen(path)
+    } catch {
+      close(lock)
+      throw error
+    }
+  }
+
+  /// Locks `lockPath` (flock, released by the kernel when the process ends however it ends)
+  /// and writes this process's id in it; throws `InUse`, naming the holder, when another
+  /// process has it.
+  private static func takeLock(_ lockPath: String, socket: String) throws -> Int32 {
+    let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw ControlError("cannot create the lock file '\(lockPath)': \(String(cString: strerror(errno)))")
+    }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      var bytes = [UInt8](repeating: 0, count: 32)
+      let count = read(descriptor, &bytes, bytes.count)
+      close(descriptor)
+      let pid = String(decoding: bytes.prefix(max(count, 0)), as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      throw InUse(
+        description:
+          "another 'birdsong run'\(pid.isEmpty ? "" : " (process \(pid))") is using the control socket '\(socket)'; "
+          + "stop it first ('systemctl stop birdsong', or Ctrl-C where it runs), or give this one another control_socket"
+      )
+    }
+    let pid = Array("\(getpid())\n".utf8)
+    _ = ftruncate(descriptor, 0)
+    _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    return descriptor
+  }
+
+  private static func listen(_ path: String) throws -> Int32 {
     var status = stat()
     if lstat(path, &status) == 0 {
       guard status.st_mode & S_IFMT == S_IFSOCK else {
         throw ControlError("'\(path)' exists and is not a socket; choose another control_socket path")
       }
-      unlink(path)  // left behind by a run that did not end cleanly
+      unlink(path)  // left behind by a run that did not end cleanly (we hold the lock)
     }
     let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
     guard descriptor >= 0 else {
@@ -22,7 +67,7 @@ public final class ControlServer {
     }
     var address: sockaddr_un
     do {
-      address = try Self.address(path)
+      address = try ControlSocket.address(path)
     } catch {
       close(descriptor)
       throw error
@@ -34,18 +79,19 @@ public final class ControlServer {
       }
     }
     umask(oldMask)
-    guard bound == 0, listen(descriptor, 8) == 0 else {
+    guard bound == 0, Glibc.listen(descriptor, 8) == 0 else {
       let reason = String(cString: strerror(errno))
       close(descriptor)
       throw ControlError("cannot listen on the control socket '\(path)': \(reason)")
     }
-    listener = descriptor
+    return descriptor
   }
 
   deinit {
     for client in clients { close(client.descriptor) }
     close(listener)
     unlink(path)
+    close(lock)  // after the unlink: a new installation cannot take the path before we let go
   }
 
   /// Accepts waiting connections, reads what they sent, and answers each complete line with
@@ -75,56 +121,4 @@ public final class ControlServer {
     }
     clients = open
   }
-
-  /// Sends one command to a running installation and returns its reply.
-  public static func request(_ command: String, to path: String, timeout: Double = 3) throws -> String {
-    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw ControlError("cannot create a socket: \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
-    var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
-    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    var address = try Self.address(path)
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-      }
-    }
-    guard connected == 0 else {
-      throw ControlError(
-        "no installation is listening on '\(path)' (\(String(cString: strerror(errno)))); is 'birdsong run' going?")
-    }
-    let line = Array((command + "\n").utf8)
-    _ = line.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var reply: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let count = read(descriptor, &chunk, chunk.count)
-      if count <= 0 { break }
-      reply += chunk[0..<count]
-    }
-    guard !reply.isEmpty else { throw ControlError("the installation did not answer within \(Int(timeout)) s") }
-    return String(decoding: reply, as: UTF8.self).trimmingCharacters(in: .newlines)
-  }
-}
-
-extension ControlServer {
-  /// A Unix-domain socket address for `path`.
-  static func address(_ path: String) throws -> sockaddr_un {
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let bytes = Array(path.utf8)
-    guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-      throw ControlError("the control socket path '\(path)' is too long; choose a shorter one")
-    }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-      raw.copyBytes(from: bytes)
-      raw[bytes.count] = 0
-    }
-    return address
-  }
-}
-
-public struct ControlError: Error, CustomStringConvertible {
-  public let description: String
-  public init(_ description: String) { self.description = description }
 }

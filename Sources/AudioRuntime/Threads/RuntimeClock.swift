@@ -1,14 +1,16 @@
 import Foundation
 
-/// Wall-clock time for the live runner: a seam, so that tests can simulate a day of outages
-/// and retries in seconds.
-public protocol RunClock: AnyObject, Sendable {
+/// Wall-clock time for the runtime and the services around it: the one seam through which
+/// the wall clock enters, so that tests can simulate a day of outages and retries in seconds.
+public protocol RuntimeClock: AnyObject, Sendable {
   /// Seconds on a monotonic clock.
   func now() -> Double
   func sleep(_ seconds: Double)
+  /// Minutes after local midnight, for opening hours.
+  func localMinute() -> Int
 }
 
-public final class SystemClock: RunClock {
+public final class SystemClock: RuntimeClock {
   public init() {}
 
   public func now() -> Double {
@@ -23,6 +25,13 @@ public final class SystemClock: RunClock {
     var left = timespec()
     while nanosleep(&request, &left) != 0, errno == EINTR { request = left }
   }
+
+  public func localMinute() -> Int {
+    var now = time(nil)
+    var parts = tm()
+    localtime_r(&now, &parts)
+    return Int(parts.tm_hour) * 60 + Int(parts.tm_min)
+  }
 }
 
 /// Keeps a device that does not pace itself (null, file) to the wall clock: after each write
@@ -35,7 +44,7 @@ public struct WallClockPacer: Sendable {
   /// Counts from the next write again (after a device was reopened).
   public mutating func restart() { start = nil }
 
-  public mutating func hold(framesPlayed: Int, sampleRate: Double, clock: any RunClock) {
+  public mutating func hold(framesPlayed: Int, sampleRate: Double, clock: any RuntimeClock) {
     let origin = start ?? (clock.now(), framesPlayed)
     start = origin
     let ahead = Double(framesPlayed - origin.frames) / sampleRate - (clock.now() - origin.time)

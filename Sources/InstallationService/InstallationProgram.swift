@@ -1,0 +1,49 @@
+import AudioRuntime
+import BirdsongSynthesis
+import Installation
+import Synchronization
+
+/// The installation engine as the render thread plays it: gains and songs arrive as commands,
+/// and each box's songs and whether it sings leave as atomics after every block.
+public final class InstallationProgram: AudioProgram {
+  public enum Command: Sendable {
+    /// A box's gain (linear); the mixer glides to it.
+    case gain(box: Int, Float)
+    /// A box sings (or plays its tone) at the next block, unless it is already.
+    case sing(box: Int)
+  }
+
+  /// One box's counters.
+  public final class BoxStatus: Sendable {
+    public let songs = Atomic<Int>(0)
+    public let singing = Atomic<Bool>(false)
+  }
+
+  public let engine: InstallationEngine
+  public let boxes: [BoxStatus]
+  public var mixer: Mixer { engine.mixer }
+
+  public init(engine: InstallationEngine) {
+    self.engine = engine
+    boxes = engine.config.boxes.map { _ in BoxStatus() }
+  }
+
+  public func apply(_ command: inout Command) {
+    switch command {
+    case .gain(let box, let gain): mixer.setGain(gain, forInput: box)
+    case .sing(let box): mixer.updateGenerator(ofInput: box) { $0.soundNow() }
+    }
+  }
+
+  public func didRender() {
+    for index in boxes.indices {
+      boxes[index].songs.store(mixer.soundsStarted(byInput: index), ordering: .relaxed)
+      boxes[index].singing.store(mixer.isSounding(input: index), ordering: .relaxed)
+    }
+  }
+
+  /// Songs per box, as last published.
+  public var songsPerBox: [(box: String, songs: Int)] {
+    zip(engine.config.boxes, boxes).map { ($0.name, $1.songs.load(ordering: .relaxed)) }
+  }
+}

@@ -1,0 +1,251 @@
+import ALSAOutput
+import AudioRuntime
+import BirdsongSynthesis
+import ControlProtocol
+import Foundation
+import Installation
+import Logging
+
+/// `birdsong run`: the installation played on a sound device, unattended. The render thread
+/// (the audio runtime) plays the engine; this, the control thread, does everything else:
+/// the control socket, opening hours, reloads on SIGHUP (building the new engine here, off the
+/// audio thread), and the log, which hears of outages and underruns through counters.
+public final class InstallationService: Sendable {
+  public struct Options: Sendable {
+    public var device: String
+    /// Seconds of audio to play; nil plays until stopped.
+    public var duration: Double?
+    public var seed: UInt64?
+    public var retry: AudioRuntime<InstallationProgram>.Backoff
+    /// Polled every 50 ms: true ends the run with a fade (SIGINT, SIGTERM).
+    public var shouldStop: @Sendable () -> Bool
+    /// Polled every 50 ms: true once per SIGHUP.
+    public var hangup: @Sendable () -> Bool
+
+    public init(
+      device: String, duration: Double? = nil, seed: UInt64? = nil,
+      retry: AudioRuntime<InstallationProgram>.Backoff = .init(),
+      shouldStop: @escaping @Sendable () -> Bool = { false }, hangup: @escaping @Sendable () -> Bool = { false }
+    ) {
+      self.device = device
+      self.duration = duration
+      self.seed = seed
+      self.retry = retry
+      self.shouldStop = shouldStop
+      self.hangup = hangup
+    }
+  }
+
+  public struct Summary: Sendable {
+    public var counters: RuntimeCounters.Snapshot
+    public var songsPerBox: [(box: String, songs: Int)]
+  }
+
+  /// How often the control thread looks at commands, the clock and the counters.
+  public static let housekeeping = 0.05
+
+  public let config: InstallationConfig
+  public let options: Options
+  private let opener: PCMOpener
+  private let clock: any RuntimeClock
+  private let logger: Logger
+
+  public init(
+    config: InstallationConfig, options: Options, opener: @escaping PCMOpener = SystemPCM.open,
+    clock: any RuntimeClock = SystemClock(), logger: Logger
+  ) {
+    self.config = config
+    self.options = options
+    self.opener = opener
+    self.clock = clock
+    self.logger = logger
+  }
+
+  public func run() throws -> Summary {
+    var config = self.config
+    let rate = Double(config.sampleRate)
+    let frames = try options.duration.map { seconds in
+      guard seconds * rate < Double(Int.max / 2) else {
+        throw ControlError("the duration is too long to play: at most \(Int(Double(Int.max / 2) / rate)) s")
+      }
+      return Int((seconds * rate).rounded())
+    }
+    var program = InstallationProgram(engine: try InstallationEngine(config: config, seed: options.seed))
+    let runtime = AudioRuntime(
+      program: program, output: DeviceOutput(name: options.device, request: config.pcmRequest, opener: opener),
+      clock: clock,
+      options: .init(frames: frames, paceToWallClock: frames == nil, retry: options.retry, fadeSeconds: 0.02))
+    let server = try openControlServer(config.controlSocket)
+
+    let length = options.duration.map { "for \(AudioDuration.describe($0)) of audio" } ?? "until stopped"
+    logger.info(
+      "starting: \(config.boxes.count) bird boxes from \(config.file), seed \(options.seed ?? config.seed), device '\(options.device)', \(length)"
+    )
+    for box in config.boxes {
+      logger.info(
+        "box '\(box.name)': channel \(box.channel + 1), \(box.sound.label), \(box.band), \(box.gainDB) dB")
+    }
+
+    var control = BoxControl(config: config)
+    var log = EventLog(logger: logger, device: options.device, retry: options.retry, rate: rate)
+    func audioSeconds() -> Double { Double(runtime.counters.audioFrames.load(ordering: .relaxed)) / rate }
+    func status() -> String {
+      let place =
+        runtime.counters.playing.load(ordering: .relaxed)
+        ? "playing on '\(options.device)'" : "waiting for '\(options.device)'"
+      let now = clock.now()
+      let boxes = program.songsPerBox.enumerated().map { index, box in
+        "\(box.box) \(control.state(ofBox: index, now: now)) (\(box.songs) songs)"
+      }
+      return "\(place), \(AudioDuration.describe(audioSeconds())) of audio; " + boxes.joined(separator: ", ")
+    }
+    func steer() {
+      let now = clock.now()
+      server?.poll(now: now) { line in
+        let reply = control.handle(line, now: now, status: status)
+        logger.info("control: \(line) -> \(reply.prefix(200))")
+        return reply
+      }
+      let open = config.isOpen(atMinute: clock.localMinute())
+      if open == control.closed {
+        control.closed = !open
+        logger.notice(
+          "\(open ? "opening hours begin: the birds sing" : "outside opening hours: the birds are quiet")")
+      }
+      let frame = runtime.counters.audioFrames.load(ordering: .relaxed)
+      for command in control.commands(now: now, audioFrame: frame, isSinging: program.isSinging) {
+        if !runtime.send(.program(command)) { logger.warning("the audio thread is not taking commands; dropped one") }
+      }
+    }
+
+    steer()  // opening hours and commands apply from the first block
+    runtime.start()
+    while !runtime.waitForEnd(upTo: Self.housekeeping) {
+      if options.shouldStop() { runtime.requestStop() }
+      if options.hangup(), let fresh = reload(config) {
+        let next = InstallationProgram(engine: fresh.engine)
+        runtime.send(.replace(next))
+        (config, program) = (fresh.config, next)
+        control = BoxControl(config: fresh.config, carryingOver: control)
+      }
+      steer()
+      log.update(runtime, now: clock.now())
+    }
+    runtime.wait()
+    log.update(runtime, now: clock.now())
+
+    let summary = Summary(counters: runtime.counters.snapshot, songsPerBox: runtime.finalProgram.songsPerBox)
+    let songs = summary.songsPerBox.map { "\($0.box) \($0.songs)" }.joined(separator: ", ")
+    logger.info(
+      "stopped after \(AudioDuration.describe(audioSeconds())) of audio: \(summary.counters.underruns) underrun(s), \(summary.counters.reconnects) reconnect(s); songs: \(songs)"
+    )
+    return summary
+  }
+
+  /// A reload: a valid config takes over after a 20 ms fade of the old one; a broken one is
+  /// refused and the installation carries on as it was.
+  private func reload(_ config: InstallationConfig) -> (config: InstallationConfig, engine: InstallationEngine)? {
+    do {
+      let fresh = try InstallationConfig.load(path: config.file)
+      guard fresh.channels == config.channels, fresh.sampleRate == config.sampleRate, fresh.device == config.device
+      else {
+        logger.warning(
+          "SIGHUP: the new config changes the device, channels or sample rate, which needs a restart (systemctl restart birdsong); carrying on with the old one"
+        )
+        return nil
+      }
+      let engine = try InstallationEngine(config: fresh, seed: options.seed)
+      logger.notice("SIGHUP: reloaded \(fresh.file): \(fresh.boxes.count) bird boxes; quiet and paused boxes stay so")
+      return (fresh, engine)
+    } catch {
+      logger.error("SIGHUP: the config has a mistake, so the installation carries on with the old one: \(error)")
+      return nil
+    }
+  }
+
+  /// The control socket, if the config asks for one. Another installation holding it is a
+  /// reason to stop; any other trouble with it only costs the socket.
+  private func openControlServer(_ path: String) throws -> ControlServer? {
+    guard !path.isEmpty else { return nil }
+    do {
+      let server = try ControlServer(path: path)
+      logger.info("listening for control commands on \(path) ('birdsong ctl help')")
+      return server
+    } catch let error as ControlServer.InUse {
+      throw error
+    } catch {
+      logger.warning("no control socket: \(error)")
+      return nil
+    }
+  }
+}
+
+extension InstallationProgram {
+  /// Whether box `index` is singing, as last published by the render thread.
+  func isSinging(_ index: Int) -> Bool { boxes[index].singing.load(ordering: .relaxed) }
+}
+
+/// Turns the runtime's counters into log lines: one when an outage begins, one a minute while
+/// it lasts, one when it ends; underruns at most once a minute; an hourly summary.
+struct EventLog {
+  let logger: Logger
+  let device: String
+  let retry: AudioRuntime<InstallationProgram>.Backoff
+  let rate: Double
+  private var seen = RuntimeCounters.Snapshot.zero
+  private var outageSince: Double?
+  private var lastReminder = 0.0
+  private var underrunsReported = 0
+  private var lastUnderrunReport = -Double.infinity
+  private var nextHourly: Int
+  private var announcedDevice: String?
+
+  init(logger: Logger, device: String, retry: AudioRuntime<InstallationProgram>.Backoff, rate: Double) {
+    self.logger = logger
+    self.device = device
+    self.retry = retry
+    self.rate = rate
+    nextHourly = Int(rate * 3600)
+  }
+
+  /// - Parameter wall: the clock's time now (outages are timed on it: audio stands still).
+  mutating func update<Program>(_ runtime: AudioRuntime<Program>, now wall: Double) {
+    let now = runtime.counters.snapshot
+    let audio = Double(now.audioFrames) / rate
+    if now.outages > seen.outages {
+      outageSince = wall
+      lastReminder = wall
+      logger.error(
+        "\(runtime.failure ?? "the sound device '\(device)' failed"); trying again after \(retry.first) s, then less often (up to every \(retry.longest) s)"
+      )
+    } else if let since = outageSince, !now.playing, wall - lastReminder >= 60 {
+      lastReminder = wall
+      logger.warning(
+        "still no sound from '\(device)' after \(AudioDuration.describe(wall - since)): \(runtime.failure ?? "failing")"
+      )
+    }
+    if now.opens > seen.opens, let opened = runtime.openedDescription, opened != announcedDevice {
+      announcedDevice = opened
+      logger.info("opened \(opened)")
+    }
+    if now.reconnects > seen.reconnects, let since = outageSince {
+      logger.notice(
+        "the sound device is back after \(AudioDuration.describe(wall - since)); the schedule moved on without the missed audio"
+      )
+      outageSince = nil
+    }
+    if now.underruns > underrunsReported, wall - lastUnderrunReport >= 60 {
+      logger.warning(
+        "underrun: the device ran dry and was restarted (\(now.underruns - underrunsReported) since the last report)")
+      underrunsReported = now.underruns
+      lastUnderrunReport = wall
+    }
+    if now.audioFrames >= nextHourly {
+      nextHourly += Int(rate * 3600)
+      logger.info(
+        "hourly: \(AudioDuration.describe(audio)) of audio; underruns \(now.underruns), outages \(now.outages), reconnects \(now.reconnects)"
+      )
+    }
+    seen = now
+  }
+}
