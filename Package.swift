@@ -84,7 +84,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "AudioRuntimeTests",
-      dependencies: ["AudioRuntime", "ALSAOutput", "BirdsongSynthesis", "BirdsongAudio", "TestSupport"]),
+      dependencies: ["AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "TestSupport"]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )

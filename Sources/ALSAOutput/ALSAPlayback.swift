@@ -1,3 +1,4 @@
+import BirdsongAudio
 import Foundation
 
 /// Plays interleaved float frames on an open device: converts them to the device's format
@@ -21,12 +22,15 @@ public final class ALSAPlayback {
 
   private let bytes: UnsafeMutableRawPointer
   private let capacityFrames: Int
+  /// The same encoder, and dither, as WAV files.
+  private var encoder: SampleEncoder
 
   public init(device: any PCMDevice) {
     self.device = device
     capacityFrames = max(device.configuration.periodFrames, 256)
-    let frameBytes = device.configuration.channels * device.configuration.format.bytesPerSample
-    bytes = .allocate(byteCount: capacityFrames * frameBytes + 4, alignment: 16)
+    encoder = SampleEncoder(format: device.configuration.format)
+    bytes = .allocate(
+      byteCount: encoder.bytesNeeded(for: capacityFrames * device.configuration.channels), alignment: 16)
   }
 
   deinit {
@@ -40,12 +44,12 @@ public final class ALSAPlayback {
     var done = 0
     let channels = configuration.channels
     // Float devices take the samples as they are (little-endian hosts; the mixer's safety
-    // stage has already made every sample finite and within the cap).
+    // stage has already made every sample finite and within the cap); others get them encoded.
     let direct = configuration.format == .float32 && Int(littleEndian: 1) == 1
     while done < frames {
       let count = direct ? frames - done : min(frames - done, capacityFrames)
       let source = direct ? UnsafeRawPointer(samples + done * channels) : UnsafeRawPointer(bytes)
-      if !direct { convert(samples + done * channels, count: count * channels) }
+      if !direct { encoder.encode(samples + done * channels, count: count * channels, into: bytes) }
       var offset = 0
       while offset < count {
         let frameBytes = channels * configuration.format.bytesPerSample
@@ -97,32 +101,5 @@ public final class ALSAPlayback {
       device.drain()
     }
     device.close()
-  }
-
-  private func convert(_ source: UnsafePointer<Float>, count: Int) {
-    switch configuration.format {
-    case .float32:
-      for i in 0..<count {
-        bytes.storeBytes(of: source[i].bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
-      }
-    case .int32:
-      for i in 0..<count {
-        let x = Double(source[i].isFinite ? min(max(source[i], -1), 1) : 0)
-        let value = Int32(min(max((x * 2_147_483_647).rounded(), -2_147_483_648), 2_147_483_647))
-        bytes.storeBytes(of: value.littleEndian, toByteOffset: i &* 4, as: Int32.self)
-      }
-    case .int24Packed:
-      for i in 0..<count {
-        let x = Double(source[i].isFinite ? min(max(source[i], -1), 1) : 0)
-        let value = Int32((x * 8_388_607).rounded())
-        bytes.storeBytes(of: value.littleEndian, toByteOffset: i &* 3, as: Int32.self)
-      }
-    case .int16:
-      for i in 0..<count {
-        let x = Double(source[i].isFinite ? min(max(source[i], -1), 1) : 0)
-        let value = Int16((x * 32767).rounded())
-        bytes.storeBytes(of: value.littleEndian, toByteOffset: i &* 2, as: Int16.self)
-      }
-    }
   }
 }

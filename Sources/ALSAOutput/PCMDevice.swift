@@ -1,3 +1,5 @@
+import BirdsongAudio
+
 /// What the installation asks of a playback device.
 public struct PCMRequest: Sendable, Equatable {
   public var channels: Int
@@ -14,26 +16,10 @@ public struct PCMRequest: Sendable, Equatable {
   }
 }
 
-/// Sample formats we convert to, best first.
-public enum PCMSampleFormat: String, Sendable, CaseIterable {
-  case float32 = "FLOAT_LE"
-  case int32 = "S32_LE"
-  case int24Packed = "S24_3LE"
-  case int16 = "S16_LE"
-
-  public var bytesPerSample: Int {
-    switch self {
-    case .float32, .int32: 4
-    case .int24Packed: 3
-    case .int16: 2
-    }
-  }
-}
-
 /// What a device agreed to.
 public struct PCMConfiguration: Sendable, Equatable, CustomStringConvertible {
   public var device: String
-  public var format: PCMSampleFormat
+  public var format: SampleFormat
   public var channels: Int
   public var sampleRate: Int
   public var periodFrames: Int
@@ -42,7 +28,7 @@ public struct PCMConfiguration: Sendable, Equatable, CustomStringConvertible {
   public var paces: Bool
 
   public init(
-    device: String, format: PCMSampleFormat, channels: Int, sampleRate: Int, periodFrames: Int, bufferFrames: Int,
+    device: String, format: SampleFormat, channels: Int, sampleRate: Int, periodFrames: Int, bufferFrames: Int,
     paces: Bool
   ) {
     self.device = device
@@ -56,7 +42,7 @@ public struct PCMConfiguration: Sendable, Equatable, CustomStringConvertible {
 
   public var description: String {
     let ms = { (frames: Int) in String(format: "%.1f ms", Double(frames) * 1000 / Double(sampleRate)) }
-    return "'\(device)': \(channels) channels, \(sampleRate) Hz, \(format.rawValue), period \(periodFrames) frames "
+    return "'\(device)': \(channels) channels, \(sampleRate) Hz, \(format.alsaName), period \(periodFrames) frames "
       + "(\(ms(periodFrames))), buffer \(bufferFrames) frames (\(ms(bufferFrames)))"
       + (paces ? "" : ", not paced by the device")
   }

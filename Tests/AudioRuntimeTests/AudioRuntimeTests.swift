@@ -2,14 +2,15 @@ import ALSAOutput
 import AudioRuntime
 import BirdsongAudio
 import BirdsongSynthesis
+import CALSA
 import Foundation
 import Synchronization
 import TestSupport
 import Testing
 
-/// A sound device that fails as a script says, at the PCMDevice seam: it opens (or refuses,
-/// as an unplugged card does) and its writes fail with EIO (a flaky USB card, a full disk
-/// behind `file:`) until the simulated clock reaches `healthyAt`.
+/// A sound card that fails as a script says, simulated at the alsa-lib calls: it opens (or
+/// refuses, as an unplugged card does) and its writes fail with EIO (a flaky USB card, a full
+/// disk behind `file:`) until the simulated clock reaches `healthyAt`.
 final class ScriptedDevices: Sendable {
   let clock: SimulatedClock
   let healthyAt: Double
@@ -26,35 +27,17 @@ final class ScriptedDevices: Sendable {
   var openTimes: [Double] { opens.withLock { $0 } }
 
   var opener: PCMOpener {
-    { [self] name, request in
-      let now = clock.now()
-      opens.withLock { $0.append(now) }
-      if refuseOpen, now < healthyAt { throw ALSAError("snd_pcm_open", code: -ENODEV, device: name) }
-      return ScriptedPCM(real: try SystemPCM(name: "null", request: request), devices: self)
-    }
+    let card = SimulatedALSA(
+      .init(
+        formats: [SND_PCM_FORMAT_S16_LE],
+        openResult: { [self] in
+          let now = clock.now()
+          opens.withLock { $0.append(now) }
+          return refuseOpen && now < healthyAt ? -ENODEV : 0
+        },
+        writeResult: { [self] in !refuseOpen && clock.now() < healthyAt ? -EIO : 0 }))
+    return SystemPCM.opener(through: card)
   }
-}
-
-final class ScriptedPCM: PCMDevice {
-  let real: SystemPCM
-  let devices: ScriptedDevices
-
-  init(real: SystemPCM, devices: ScriptedDevices) {
-    self.real = real
-    self.devices = devices
-  }
-
-  var configuration: PCMConfiguration { real.configuration }
-  func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
-    devices.clock.now() < devices.healthyAt ? Int(-EIO) : real.write(bytes, frames: frames)
-  }
-  func prepare() -> Int32 { real.prepare() }
-  func resume() -> Int32 { real.resume() }
-  func delay() -> Int { real.delay() }
-  var isDisconnected: Bool { false }
-  func drop() { real.drop() }
-  func drain() { real.drain() }
-  func close() { real.close() }
 }
 
 /// A steady tone that counts what it was asked to render and to skip.

@@ -3,7 +3,7 @@ import Foundation
 
 /// Streams audio to a WAV file in constant memory.
 ///
-/// - 16-bit PCM (with TPDF dither), 24-bit PCM or 32-bit IEEE float.
+/// - 16, 24 or 32-bit PCM or 32-bit IEEE float, encoded by `SampleEncoder` (16-bit dithered).
 /// - Mono or stereo 16-bit files use the plain PCM header. More than 2 channels or more than
 ///   16 bits use WAVE_FORMAT_EXTENSIBLE; its channel mask is 0x4 for mono, 0x3 for stereo and
 ///   0 (no speaker positions) for more channels, because each channel is a bird box, not a
@@ -24,7 +24,7 @@ public final class WAVWriter: AudioSink {
   private static let bufferSize = 1 << 18
   private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: WAVWriter.bufferSize + 1)
   private var filled = 0
-  private var dither = SeededGenerator(seed: 0x5eed)
+  private var encoder: SampleEncoder
   private let rf64Threshold: UInt64
   private var finished = false
 
@@ -39,6 +39,7 @@ public final class WAVWriter: AudioSink {
     self.channels = channels
     self.format = format
     self.rf64Threshold = rf64Threshold
+    encoder = SampleEncoder(format: format)
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     temporaryPath = folder + "/." + url.lastPathComponent + ".partial-\(getpid())"
@@ -65,58 +66,14 @@ public final class WAVWriter: AudioSink {
     precondition(samples.count % channels == 0)
     let width = format.bytesPerSample
     var index = 0
-    var dither = dither  // a local copy: no class access checks in the loop
     while index < samples.count {
       let count = min(samples.count - index, (Self.bufferSize - filled) / width)
-      let source = samples.baseAddress! + index
-      let out = UnsafeMutableRawPointer(buffer + filled)
-      switch format {
-      case .pcm16:
-        for i in 0..<count {
-          // TPDF dither: the sum of two uniform values of +-0.5 LSB.
-          let random = dither.next()
-          let noise =
-            (Float(UInt32(truncatingIfNeeded: random)) + Float(UInt32(truncatingIfNeeded: random >> 32))) * 0x1p-32 - 1
-          let value = Int16(truncatingIfNeeded: Self.quantise(source[i], scale: 32767, offset: noise))
-          out.storeBytes(of: value.littleEndian, toByteOffset: i &* 2, as: Int16.self)
-        }
-      case .pcm24:
-        var i = 0
-        while i < count {
-          // A four-byte store whose top byte the next sample overwrites (the buffer has a
-          // byte to spare at its end).
-          let value = Self.quantise(source[i], scale: 8_388_607, offset: 0)
-          out.storeBytes(of: value.littleEndian, toByteOffset: i &* 3, as: Int32.self)
-          i += 1
-        }
-      case .float32:
-        for i in 0..<count {
-          let value = Self.limit(source[i], 1)
-          out.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
-        }
-      }
+      encoder.encode(samples.baseAddress! + index, count: count, into: buffer + filled)
       filled += count * width
       index += count
       if filled + width > Self.bufferSize { try flush() }
     }
-    self.dither = dither
     framesWritten += UInt64(samples.count / channels)
-  }
-
-  /// Clamps to [-limit, limit]; NaN fails both comparisons and becomes 0.
-  @inline(__always)
-  private static func limit(_ x: Float, _ limit: Float) -> Float {
-    x < limit ? (x > -limit ? x : (x <= -limit ? -limit : 0)) : limit
-  }
-
-  /// Scales a sample to an integer of `scale` full scale, rounded to nearest (halves up) and
-  /// clamped to [-scale - 1, scale]; NaN becomes 0. The rounding shifts into positive numbers
-  /// and truncates: no branch on the sample's sign, which a waveform flips all the time.
-  @inline(__always)
-  private static func quantise(_ x: Float, scale: Float, offset: Float) -> Int32 {
-    let full = Double(scale)
-    let y = min(max(Double(Self.limit(x, 1)) * full + Double(offset), -full - 1), full)
-    return Int32(y + full + 1.5) - Int32(scale) - 1
   }
 
   public func finish() throws {
