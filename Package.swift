@@ -82,15 +82,20 @@ let package = Package(
         "Installation", "InstallationService", "AudioRuntime", "ALSAOutput", "BirdsongSynthesis", "ControlProtocol",
         "ConfigFiles", "TestSupport",
       ]),
+    // Counts a thread's heap allocations (malloc interposed), to prove the render path makes none.
+    .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
     .testTarget(
       name: "AudioRuntimeTests",
-      dependencies: ["AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "TestSupport"]),
+      dependencies: [
+        "AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "Installation",
+        "InstallationService", "Kiosk", "AllocationCounter", "TestSupport",
+      ]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]
 )
 
 // Swift 6 language mode and strict concurrency everywhere, warnings are not allowed to pile up.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "AllocationCounter" {
   var settings = target.swiftSettings ?? []
   settings.append(.enableUpcomingFeature("ExistentialAny"))
   target.swiftSettings = settings

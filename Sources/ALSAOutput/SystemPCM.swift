@@ -20,10 +20,13 @@ public final class SystemPCM: PCMDevice {
 
   public init(name: String, request: PCMRequest, alsa: any ALSACalls = LibASound.shared) throws {
     self.alsa = alsa
-    let (opened, pcm) = alsa.pcmOpen(name, SND_PCM_STREAM_PLAYBACK, 0)
+    // Opened without blocking: a card another program holds answers EBUSY at once instead of
+    // keeping this thread (and a stop request) waiting; writes block again once it is ours.
+    let (opened, pcm) = alsa.pcmOpen(name, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK)
     try Self.check(opened, "snd_pcm_open", name)
     guard let pcm else { throw ALSAError("snd_pcm_open", code: -ENODEV, device: name) }
     do {
+      try Self.check(alsa.pcmNonblock(pcm, 0), "snd_pcm_nonblock", name)
       configuration = try Self.configure(pcm, name: name, request: request, alsa: alsa)
     } catch {
       _ = alsa.pcmClose(pcm)

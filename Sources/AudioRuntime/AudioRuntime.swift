@@ -90,7 +90,14 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
   /// Asks the run to fade out and end: safe from any thread, and from a signal handler's flag.
   /// With `abandon`, it ends at once and the output is abandoned (a file is not put in place).
   public func requestStop(abandon: Bool = false) {
-    stopRequested.store(abandon ? 2 : max(stopRequested.load(ordering: .relaxed), 1), ordering: .relaxed)
+    let wanted = abandon ? 2 : 1
+    var current = stopRequested.load(ordering: .relaxed)
+    while current < wanted {
+      let (exchanged, found) = stopRequested.compareExchange(
+        expected: current, desired: wanted, ordering: .relaxed)
+      if exchanged { break }
+      current = found
+    }
   }
 
   /// True when the run ended because it was abandoned.

@@ -27,7 +27,8 @@ extension AudioGenerator {
 
   /// For generators without a cheaper way: renders the frames into scratch and drops them.
   public mutating func skip(frames: Int) {
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 1024) { scratch in
+    // 1 KiB: small enough to live on the stack, so skipping allocates nothing.
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
       var left = frames
       while left > 0 {
         let count = min(left, scratch.count)

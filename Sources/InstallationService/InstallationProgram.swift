@@ -35,6 +35,17 @@ public final class InstallationProgram: AudioProgram {
     }
   }
 
+  /// Applies commands at once, gains without a glide: for a program the render thread does
+  /// not have yet (at the start, or before it replaces another at a reload).
+  public func prime(_ commands: [Command]) {
+    for command in commands {
+      switch command {
+      case .gain(let box, let gain): mixer.setGain(gain, forInput: box, immediately: true)
+      case .sing(let box): mixer.updateGenerator(ofInput: box) { $0.soundNow() }
+      }
+    }
+  }
+
   public func didRender() {
     for index in boxes.indices {
       boxes[index].songs.store(mixer.soundsStarted(byInput: index), ordering: .relaxed)

@@ -112,23 +112,30 @@ public final class InstallationService: Sendable {
         logger.notice(
           "\(open ? "opening hours begin: the birds sing" : "outside opening hours: the birds are quiet")")
       }
-      let frame = runtime.counters.audioFrames.load(ordering: .relaxed)
+      let frame = max(runtime.counters.audioFrames.load(ordering: .relaxed), 0)
       for command in control.commands(now: now, audioFrame: frame, isSinging: program.isSinging) {
         if !runtime.send(.program(command)) { logger.warning("the audio thread is not taking commands; dropped one") }
       }
     }
 
-    steer()  // opening hours and commands apply from the first block
+    // Opening hours, quiet and paused boxes hold from the first block, without a glide.
+    program.prime(control.commands(now: clock.now(), audioFrame: 0, isSinging: { _ in false }))
+    steer()
     runtime.start()
     while !runtime.waitForEnd(upTo: Self.housekeeping) {
       if options.shouldStop() { runtime.requestStop() }
       if options.hangup(), let fresh = reload(config) {
         let next = InstallationProgram(engine: fresh.engine)
-        runtime.send(.replace(next))
-        (config, program) = (fresh.config, next)
-        control = BoxControl(config: fresh.config, carryingOver: control)
+        let nextControl = BoxControl(config: fresh.config, carryingOver: control)
+        next.prime(nextControl.commands(now: clock.now(), audioFrame: 0, isSinging: { _ in false }))
+        if runtime.send(.replace(next)) {
+          (config, program, control) = (fresh.config, next, nextControl)
+        } else {
+          logger.warning("SIGHUP: the audio thread is not taking commands; carrying on with the old config")
+        }
       }
       steer()
+      runtime.collectRetired()  // an engine replaced at a reload is freed here, soon after
       log.update(runtime, now: clock.now())
     }
     runtime.wait()
@@ -241,7 +248,8 @@ struct EventLog {
       lastUnderrunReport = wall
     }
     if now.audioFrames >= nextHourly {
-      nextHourly += Int(rate * 3600)
+      let hour = Int(rate * 3600)
+      nextHourly = (now.audioFrames / hour + 1) * hour  // one line, even after hours of outage
       logger.info(
         "hourly: \(AudioDuration.describe(audio)) of audio; underruns \(now.underruns), outages \(now.outages), reconnects \(now.reconnects)"
       )

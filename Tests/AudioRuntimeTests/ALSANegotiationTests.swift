@@ -63,6 +63,20 @@ import Testing
     #expect(ALSAError("snd_pcm_open", code: -EBUSY, device: "hw:1").summary.contains("another program"))
   }
 
+  @Test(arguments: SampleFormat.allCases)
+  func theEncoderSilencesNaNAndClampsOverloads(_ format: SampleFormat) {
+    var encoder = SampleEncoder(format: format, seed: 3)
+    let input: [Float] = [.nan, 2, -2, .infinity, -.infinity, 0.5]
+    var bytes = [UInt8](repeating: 0, count: encoder.bytesNeeded(for: input.count))
+    bytes.withUnsafeMutableBytes { encoder.encode(input, count: input.count, into: $0.baseAddress!) }
+    let decoded = decode(Array(bytes.prefix(input.count * format.bytesPerSample)), format)
+    let step: Float = format == .pcm16 ? 2.0 / 32768 : 1.0 / 8_388_608
+    #expect(abs(decoded[0]) <= step, "NaN became \(decoded[0])")
+    #expect(decoded[1] >= 1 - step && decoded[1] <= 1 && decoded[3] >= 1 - step && decoded[3] <= 1)
+    #expect(decoded[2] == -1 || abs(decoded[2] + 1) <= step)
+    #expect(abs(decoded[4] + 1) <= step && abs(decoded[5] - 0.5) <= step)
+  }
+
   /// Two identical mixers: a 997 Hz tone on channel 1, a quieter 3 kHz one on channel 2.
   func mixer() throws -> Mixer {
     let mixer = Mixer(channels: 2, sampleRate: 48000, capDBFS: -1)

@@ -51,6 +51,7 @@ final class SimulatedALSA: ALSACalls, Sendable {
     state.withLock { $0.closes += 1 }
     return 0
   }
+  func pcmNonblock(_ pcm: OpaquePointer, _ nonblock: Int32) -> Int32 { 0 }
   func pcmType(_ pcm: OpaquePointer) -> snd_pcm_type_t { SND_PCM_TYPE_NULL }  // takes audio as fast as it comes
 
   func hwParamsMalloc() -> (Int32, OpaquePointer?) { (0, hw) }

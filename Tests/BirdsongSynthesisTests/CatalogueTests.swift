@@ -1,5 +1,6 @@
 import BirdsongSynthesis
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct CatalogueTests {
@@ -72,9 +73,14 @@ import Testing
     }
   }
 
-  @Test func isOrderedFromLowToHigh() {
-    let centers = SpeciesCatalogue.all.map(\.naturalBand.center)
-    #expect(centers == centers.sorted())
-    #expect(SpeciesCatalogue.all.first?.id == "wood-pigeon")
+  @Test func aFolderLoadsLowestBandFirstWhateverTheFileNames() throws {
+    // Alphabetically goldcrest, robin, wood pigeon; by band the other way round.
+    let folder = temporaryFolder()
+    for id in ["goldcrest", "robin", "wood-pigeon"] {
+      try FileManager.default.copyItem(
+        atPath: packageRoot() + "/Config/species/\(id).yaml", toPath: folder + "/\(id).yaml")
+    }
+    let loaded = try SpeciesCatalogue.load(folder: folder)
+    #expect(loaded.map(\.id) == ["wood-pigeon", "robin", "goldcrest"])
   }
 }

@@ -93,6 +93,22 @@ import Testing
     // A 7 kHz sine at the peak changes by at most peak * 2 * pi * 7000 / 48000 per sample.
     #expect(largestStep <= peak * 0.95)
     #expect(samples.first == 0)
+    // Every note fades in and out over at least 8 ms (raised cosine): 1 ms after a note starts
+    // from silence, or 1 ms before it ends in silence, it stands far below its own level. A
+    // note switched on or off at once would be at full level there.
+    let silence = 480  // 10 ms of zeros before an onset or after an end
+    var edges = 0
+    for i in silence..<(samples.count - silence) where samples[i] != 0 {
+      let starts = samples[(i - silence)..<i].allSatisfy { $0 == 0 }
+      let ends = samples[(i + 1)...(i + silence)].allSatisfy { $0 == 0 }
+      guard starts || ends else { continue }
+      edges += 1
+      let edge = starts ? samples[i..<(i + 48)] : samples[(i - 47)...i]
+      let body = starts ? samples[i..<(i + 2400)] : samples[(i - 2399)...i]
+      let level = body.map(abs).max()!
+      #expect(edge.map(abs).max()! <= 0.1 * level, "a note \(starts ? "starts" : "ends") abruptly at frame \(i)")
+    }
+    #expect(edges >= 4, "found only \(edges) note edges to check")
   }
 
   @Test func placementMapsBandEdgesOntoEachOtherOnALogScale() throws {
@@ -117,7 +133,20 @@ import Testing
   @Test func sweepSingsEverySpeciesFromLowToHigh() throws {
     let sweep = try SpeciesSweep(sampleRate: 48000, seed: 1)
     #expect(sweep.timeline.count == SpeciesCatalogue.all.count)
-    #expect(sweep.timeline.map(\.start) == sweep.timeline.map(\.start).sorted())
+    // What sounds in each species' slot of the timeline lies in that species' band.
+    var voice = sweep
+    let samples = [Float](unsafeUninitializedCapacity: sweep.length) { buffer, count in
+      buffer.initialize(repeating: 0)
+      voice.render(adding: buffer.baseAddress!, frames: sweep.length)
+      count = sweep.length
+    }
+    let starts = sweep.timeline.map { Int($0.start * 48000) } + [sweep.length]
+    for (index, entry) in sweep.timeline.enumerated() {
+      let slot = Array(samples[starts[index]..<starts[index + 1]])
+      let peak = PowerSpectrum(slot, sampleRate: 48000, size: 4096).peakFrequency
+      let band = entry.species.naturalBand
+      #expect(peak >= band.low - 100 && peak <= band.high + 100, "\(entry.species.id) peaks at \(Int(peak)) Hz")
+    }
     #expect(sweep.timeline.first?.species.id == "wood-pigeon")
     #expect(sweep.timeline.last?.species.id == "goldcrest")
   }

@@ -9,6 +9,7 @@ import CALSA
 public protocol ALSACalls: AnyObject, Sendable {
   func pcmOpen(_ name: String, _ stream: snd_pcm_stream_t, _ mode: Int32) -> (Int32, OpaquePointer?)
   func pcmClose(_ pcm: OpaquePointer) -> Int32
+  func pcmNonblock(_ pcm: OpaquePointer, _ nonblock: Int32) -> Int32
   func pcmType(_ pcm: OpaquePointer) -> snd_pcm_type_t
 
   func hwParamsMalloc() -> (Int32, OpaquePointer?)
@@ -58,6 +59,7 @@ public final class LibASound: ALSACalls {
     return (result, pcm)
   }
   public func pcmClose(_ pcm: OpaquePointer) -> Int32 { snd_pcm_close(pcm) }
+  public func pcmNonblock(_ pcm: OpaquePointer, _ nonblock: Int32) -> Int32 { snd_pcm_nonblock(pcm, nonblock) }
   public func pcmType(_ pcm: OpaquePointer) -> snd_pcm_type_t { snd_pcm_type(pcm) }
 
   public func hwParamsMalloc() -> (Int32, OpaquePointer?) {

@@ -61,6 +61,6 @@ public struct SampleEncoder: Sendable {
   /// Clamps to [-1, 1]; NaN becomes 0.
   @inline(__always)
   static func clamp(_ x: Float) -> Float {
-    x < 1 ? (x > -1 ? x : (x <= -1 ? -1 : 0)) : 1
+    x > -1 ? (x < 1 ? x : 1) : (x <= -1 ? -1 : 0)
   }
 }

@@ -93,9 +93,11 @@ public final class Mixer {
   /// Whether an input's generator is sounding, read in place.
   public func isSounding(input index: Int) -> Bool { inputs[index].generator.isSounding }
 
-  /// Sets an input's gain (linear); the change glides, so it never clicks.
-  public func setGain(_ gain: Float, forInput index: Int) {
+  /// Sets an input's gain (linear); the change glides, so it never clicks, unless it is
+  /// `immediately` (for a mixer that has not started: there is nothing to click yet).
+  public func setGain(_ gain: Float, forInput index: Int, immediately: Bool = false) {
     inputs[index].gain = gain
+    if immediately { inputs[index].currentGain = gain }
   }
 
   /// Fades everything to silence from the block that starts at or after frame `at` (audio clock).

@@ -60,7 +60,11 @@ public struct BirdVoice: AudioGenerator {
   /// stay in step) but not rendered; whatever was sounding is dropped.
   public mutating func skip(frames: Int) {
     let end = time + frames
-    while nextSong < end { startSong() }
+    while nextSong < end {
+      voice.removeAll()  // one song at a time: the voice's storage holds one song
+      startSong()
+      songsStarted -= 1  // composed to keep the schedule, but never heard
+    }
     voice.removeAll()
     time = end
   }

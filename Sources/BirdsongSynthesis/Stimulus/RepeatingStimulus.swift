@@ -30,10 +30,7 @@ public struct RepeatingStimulus: AudioGenerator {
   public mutating func skip(frames: Int) {
     time += frames
     current.skipToEnd()
-    while nextStart < time {
-      nextStart += period
-      plays += 1
-    }
+    while nextStart < time { nextStart += period }
   }
 
   @discardableResult

@@ -28,14 +28,18 @@ public struct Stimulus: AudioGenerator, Sendable {
   public private(set) var time = 0
 
   private let amplitude: Float
-  private let increments: [Double]
-  private var phases: [Double]
+  /// Cycles per sample of the tone (the warble's centre).
+  private let increment: Double
+  private var phase = 0.0
   private var warblePhase = 0.0
-  /// Noise phasors, eight components a vector, and their per-sample turns (cos, sin pairs).
-  private var noiseCos: [SIMD8<Double>] = []
-  private var noiseSin: [SIMD8<Double>] = []
-  private var noiseTurn: [SIMD8<Double>] = []
   private let warbleIncrement: Double
+  /// The noise's components, eight a vector: cycles per sample, phases, and the per-sample
+  /// turn of each phasor. Stored inline (no heap), so copying or restarting a stimulus on the
+  /// render thread allocates nothing.
+  private var noiseIncrements = InlineArray<8, SIMD8<Double>>(repeating: .zero)
+  private var noisePhases = InlineArray<8, SIMD8<Double>>(repeating: .zero)
+  private var noiseTurnCos = InlineArray<8, SIMD8<Double>>(repeating: .zero)
+  private var noiseTurnSin = InlineArray<8, SIMD8<Double>>(repeating: .zero)
 
   /// - Parameters:
   ///   - duration: seconds, ramps included.
@@ -69,24 +73,21 @@ public struct Stimulus: AudioGenerator, Sendable {
     if kind == .noise {
       var random = SeededGenerator(seed: seed, stream: "noise")
       let band = Self.band(kind, frequency)
-      increments = (0..<Self.noiseComponents).map { _ in random.uniform(band.low...band.high) / sampleRate }
-      phases = increments.map { _ in random.unit() }
-      amplitude = Float(peak * (1 / Double(Self.noiseComponents)).squareRoot())
-      noiseCos = Array(repeating: .zero, count: Self.noiseComponents / 8)
-      noiseSin = noiseCos
-      for group in 0..<Self.noiseComponents / 8 {
-        var turnCos = SIMD8<Double>.zero
-        var turnSin = SIMD8<Double>.zero
-        for lane in 0..<8 {
-          let angle: Double = 2 * Double.pi * increments[group * 8 + lane]
-          turnCos[lane] = cos(angle)
-          turnSin[lane] = sin(angle)
-        }
-        noiseTurn += [turnCos, turnSin]
+      for group in 0..<8 {
+        for lane in 0..<8 { noiseIncrements[group][lane] = random.uniform(band.low...band.high) / sampleRate }
       }
+      for group in 0..<8 {
+        for lane in 0..<8 {
+          noisePhases[group][lane] = random.unit()
+          let angle = 2 * Double.pi * noiseIncrements[group][lane]
+          noiseTurnCos[group][lane] = cos(angle)
+          noiseTurnSin[group][lane] = sin(angle)
+        }
+      }
+      increment = frequency / sampleRate
+      amplitude = Float(peak * (1 / Double(Self.noiseComponents)).squareRoot())
     } else {
-      increments = [frequency / sampleRate]
-      phases = [0]
+      increment = frequency / sampleRate
       amplitude = Float(peak)
     }
   }
@@ -151,48 +152,47 @@ public struct Stimulus: AudioGenerator, Sendable {
   /// sample (a few multiplies, no lookups), restarted from the exact phases on every call so
   /// that nothing drifts; then the ramps.
   private mutating func renderNoise(_ buffer: UnsafeMutablePointer<Float>, count: Int, inverseRamp: Double) {
-    let groups = phases.count / 8
-    for g in 0..<groups {
+    var cosines = InlineArray<8, SIMD8<Double>>(repeating: .zero)
+    var sines = InlineArray<8, SIMD8<Double>>(repeating: .zero)
+    for g in 0..<8 {
       for lane in 0..<8 {
-        noiseCos[g][lane] = cos(2 * Double.pi * phases[g * 8 + lane])
-        noiseSin[g][lane] = sin(2 * Double.pi * phases[g * 8 + lane])
+        cosines[g][lane] = cos(2 * Double.pi * noisePhases[g][lane])
+        sines[g][lane] = sin(2 * Double.pi * noisePhases[g][lane])
       }
     }
     let (start, length, rampFrames, amplitude) = (time, length, rampFrames, amplitude)
+    let (turnCos, turnSin) = (noiseTurnCos, noiseTurnSin)
     SineTable.values.withUnsafeBufferPointer { table in
-      noiseCos.withUnsafeMutableBufferPointer { cosines in
-        noiseSin.withUnsafeMutableBufferPointer { sines in
-          noiseTurn.withUnsafeBufferPointer { turn in
-            for i in 0..<count {
-              var total = SIMD8<Double>.zero
-              for g in 0..<groups {
-                let (c, s) = (cosines[g], sines[g])
-                total += s
-                cosines[g] = c * turn[2 * g] - s * turn[2 * g + 1]
-                sines[g] = s * turn[2 * g] + c * turn[2 * g + 1]
-              }
-              let position = start + i
-              var gain = amplitude
-              if position < rampFrames {
-                let s = SineTable.sine(Double(position) * inverseRamp, table.baseAddress!)
-                gain *= s * s
-              } else if position >= length - rampFrames {
-                let s = SineTable.sine(Double(length - position) * inverseRamp, table.baseAddress!)
-                gain *= s * s
-              }
-              buffer[i] += gain * Float(total.sum())
-            }
-          }
+      for i in 0..<count {
+        var total = SIMD8<Double>.zero
+        for g in 0..<8 {
+          let (c, s) = (cosines[g], sines[g])
+          total += s
+          cosines[g] = c * turnCos[g] - s * turnSin[g]
+          sines[g] = s * turnCos[g] + c * turnSin[g]
         }
+        let position = start + i
+        var gain = amplitude
+        if position < rampFrames {
+          let s = SineTable.sine(Double(position) * inverseRamp, table.baseAddress!)
+          gain *= s * s
+        } else if position >= length - rampFrames {
+          let s = SineTable.sine(Double(length - position) * inverseRamp, table.baseAddress!)
+          gain *= s * s
+        }
+        buffer[i] += gain * Float(total.sum())
       }
     }
-    for k in phases.indices { phases[k] = wrapPhase(phases[k] + Double(count) * increments[k]) }
+    for g in 0..<8 {
+      let moved = noisePhases[g] + Double(count) * noiseIncrements[g]
+      noisePhases[g] = moved - moved.rounded(.down)
+    }
   }
 
   /// A steady sine by rotating eight phasors at once (exact at every call's start, so there
   /// is no drift): several times faster than a table lookup per sample.
   private func addSteadyTone(_ out: UnsafeMutablePointer<Float>, frames: Int, from position: Int) {
-    let increment = increments[0]
+    let increment = increment
     var cosines = SIMD8<Double>()
     var sines = SIMD8<Double>()
     for lane in 0..<8 {
@@ -220,11 +220,11 @@ public struct Stimulus: AudioGenerator, Sendable {
   private mutating func nextSample(_ table: UnsafePointer<Float>, at position: Int) -> Float {
     switch kind {
     case .pureTone:
-      return Float(sin(2 * Double.pi * Self.fraction(Double(position) * increments[0])))
+      return Float(sin(2 * Double.pi * Self.fraction(Double(position) * increment)))
     case .warble:
-      let sample = SineTable.sine(phases[0], table)
+      let sample = SineTable.sine(phase, table)
       let swing = Self.warbleDeviation * Double(SineTable.sine(warblePhase, table))
-      phases[0] = wrapPhase(phases[0] + increments[0] * (1 + swing))
+      phase = wrapPhase(phase + increment * (1 + swing))
       warblePhase = wrapPhase(warblePhase + warbleIncrement)
       return sample
     case .noise:

@@ -27,8 +27,8 @@ public final class ToneVoice: AudioGenerator {
 
   deinit { scratch.deallocate() }
 
-  /// True while a stimulus sounds or is about to.
-  public var isSounding: Bool { !(current?.isFinished ?? true) || next != nil }
+  /// True while a stimulus sounds (a waiting one sounds after the release under way).
+  public var isSounding: Bool { !(current?.isFinished ?? true) }
 
   /// Plays `stimulus` (taken from the slot): at once if nothing sounds, else after the current
   /// one's release. The slot receives what it replaces, to be freed by the caller.
@@ -88,8 +88,16 @@ public final class ToneVoice: AudioGenerator {
     return (rest > 0 && current!.render(adding: buffer + count, frames: rest)) || sounded
   }
 
+  /// Time passes as it would have: a release under way ends, and a stimulus waiting for it
+  /// moves on by the rest of the time.
   public func skip(frames: Int) {
+    guard let position = releasePosition else {
+      current?.skip(frames: frames)
+      return
+    }
     current?.skip(frames: .max / 2)
+    swap(&current, &next)
     releasePosition = nil
+    current?.skip(frames: max(frames - (releaseFrames - position), 0))
   }
 }

@@ -36,8 +36,13 @@ public final class HeadphoneProgram: AudioProgram {
   /// New stimuli per ear; nil silences that ear. After `apply`, the command holds what the
   /// voices let go of, to be freed off the render thread.
   public struct Command: Sendable {
-    var left: Stimulus?
-    var right: Stimulus?
+    public var left: Stimulus?
+    public var right: Stimulus?
+
+    public init(left: Stimulus?, right: Stimulus?) {
+      self.left = left
+      self.right = right
+    }
   }
 
   public let mixer: Mixer
@@ -110,7 +115,9 @@ public final class HeadphoneOutput: ToneOutput {
 
   /// Fades out what sounds, stops the device and waits for the audio thread; call once.
   public func close() {
-    runtime.requestStop()
-    runtime.wait()
+    sending.withLock { _ in
+      runtime.requestStop()
+      runtime.wait()  // frees what came back, as the one consumer of the queue back
+    }
   }
 }
