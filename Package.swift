@@ -18,10 +18,12 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
+    // Leaf utilities every layer shares: the seeded generator, durations as people read them.
+    .target(name: "BirdsongCore"),
     // DSP: oscillators, ramps, song models, stimuli, mixer, safety; the species files' reader.
-    .target(name: "BirdsongSynthesis", dependencies: ["ConfigFiles"]),
+    .target(name: "BirdsongSynthesis", dependencies: ["BirdsongCore", "ConfigFiles"]),
     // Sinks (WAV, memory, discard), the WAV reader, spectrum and spectrogram analysis.
-    .target(name: "BirdsongAudio", dependencies: ["BirdsongSynthesis"]),
+    .target(name: "BirdsongAudio", dependencies: ["BirdsongCore", "BirdsongSynthesis"]),
     // alsa-lib, as a system library.
     .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
     // Playback through ALSA: device negotiation, format conversion, recovery, device lists.
@@ -33,24 +35,25 @@ let package = Package(
     // The control socket's commands and its client: shared by the installation, `ctl` and the kiosk.
     .target(name: "ControlProtocol"),
     // Installation config and the multichannel engine (a seeded schedule on the audio clock).
-    .target(name: "Installation", dependencies: ["BirdsongSynthesis", "ConfigFiles"]),
+    .target(name: "Installation", dependencies: ["BirdsongCore", "BirdsongSynthesis", "ConfigFiles"]),
     // `birdsong run` around the runtime: control socket, opening hours, reloads, the log.
     .target(
       name: "InstallationService",
       dependencies: [
-        "Installation", "AudioRuntime", "ALSAOutput", "ControlProtocol", "BirdsongSynthesis",
+        "Installation", "AudioRuntime", "ALSAOutput", "ControlProtocol", "BirdsongCore", "BirdsongSynthesis",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // The hearing self-check: the procedure as a pure state machine, scoring, simulation.
-    .target(name: "HearingCheck", dependencies: ["BirdsongSynthesis"]),
+    .target(name: "HearingCheck", dependencies: ["BirdsongCore"]),
     // libxcrypt, as a system library: the staff PIN is kept as a salted crypt(3) hash.
     .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
     // The visitor kiosk: terminal, key map, screens, the flow, headphone output, staff PIN.
     .target(
       name: "Kiosk",
       dependencies: [
-        "HearingCheck", "ConfigFiles", "BirdsongSynthesis", "AudioRuntime", "ALSAOutput", "ControlProtocol",
+        "HearingCheck", "ConfigFiles", "BirdsongCore", "BirdsongSynthesis", "AudioRuntime", "ALSAOutput",
+        "ControlProtocol",
         "Installation", "SessionStore", "CCrypt",
       ]),
     // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
@@ -59,7 +62,8 @@ let package = Package(
     .executableTarget(
       name: "birdsong",
       dependencies: [
-        "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "AudioRuntime", "ControlProtocol", "Installation",
+        "BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "AudioRuntime", "ControlProtocol",
+        "Installation",
         "InstallationService", "HearingCheck", "Kiosk", "SessionStore", "ConfigFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
@@ -69,17 +73,18 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["AudioRuntime"], path: "Tests/TestSupport"),
     .testTarget(
       name: "BirdsongSynthesisTests",
-      dependencies: ["BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
+      dependencies: ["BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "TestSupport"]),
     .testTarget(
       name: "KioskTests",
       dependencies: ["Kiosk", "ConfigFiles", "HearingCheck", "SessionStore", "ControlProtocol", "TestSupport"]),
-    .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongSynthesis"]),
+    .testTarget(name: "HearingCheckTests", dependencies: ["HearingCheck", "BirdsongCore"]),
     .testTarget(
       name: "InstallationTests",
       dependencies: [
-        "Installation", "InstallationService", "AudioRuntime", "ALSAOutput", "BirdsongSynthesis", "ControlProtocol",
+        "Installation", "InstallationService", "AudioRuntime", "ALSAOutput", "BirdsongCore", "BirdsongSynthesis",
+        "ControlProtocol",
         "ConfigFiles", "TestSupport",
       ]),
     // Counts a thread's heap allocations (malloc interposed), to prove the render path makes none.

@@ -1,4 +1,4 @@
-import BirdsongSynthesis
+import BirdsongCore
 import Foundation
 
 /// The self-check as a pure state machine: it says what to play next, is told what the

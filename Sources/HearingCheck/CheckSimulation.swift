@@ -1,4 +1,4 @@
-import BirdsongSynthesis
+import BirdsongCore
 import Foundation
 
 /// Runs the real procedure against simulated listeners many times and sums up how it does.

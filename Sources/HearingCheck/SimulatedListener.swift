@@ -1,4 +1,4 @@
-import BirdsongSynthesis
+import BirdsongCore
 import Foundation
 
 /// A simulated visitor: a true threshold per ear and frequency, a logistic psychometric

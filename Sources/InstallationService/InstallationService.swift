@@ -1,5 +1,6 @@
 import ALSAOutput
 import AudioRuntime
+import BirdsongCore
 import BirdsongSynthesis
 import ControlProtocol
 import Foundation

@@ -1,3 +1,5 @@
+import BirdsongAudio
+import BirdsongSynthesis
 import Foundation
 import TestSupport
 import Testing
@@ -45,6 +47,7 @@ import Testing
       #expect(abs(numbers[1] - 35) <= 5, "left ear at 1 kHz: \(numbers[1]) dB HL, the listener hears 35")
     }
     #expect(results.contains("X") && results.contains("dB HL"))
+    try expectCleanTones(kiosk.audioFile)
 
     try kiosk.pageUntil("Where to go next")
     let signposting = try kiosk.pageUntil("PLACEHOLDER")
@@ -234,4 +237,45 @@ func pipeline(_ command: String) throws -> String {
     #expect(end.contains("KIOSK-EXIT=0"))
     #expect(try status().contains("Gate on"), "the kiosk left the boxes quiet when it stopped")
   }
+}
+
+/// Every tone the headphones played over a whole check starts and ends with a ramp and stays
+/// in its band: no click (broadband energy a listener could answer to without hearing the
+/// tone) and no sample step larger than the tone itself can make.
+func expectCleanTones(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  let data = try Data(contentsOf: URL(fileURLWithPath: path))
+  let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+  var tones = 0
+  for channel in 0..<2 {
+    let lane = stride(from: channel, to: samples.count - 1, by: 2).map { samples[$0] }
+    // Runs of sound separated by at least 10 ms of silence: one tone each.
+    var start: Int?
+    var silent = 0
+    for (index, sample) in lane.enumerated() {
+      if sample != 0 {
+        if start == nil { start = index }
+        silent = 0
+      } else if let from = start {
+        silent += 1
+        guard silent == 480 || index == lane.count - 1 else { continue }
+        let tone = Array(lane[from..<(index - silent + 1)])
+        start = nil
+        guard tone.count > 2400 else { continue }
+        tones += 1
+        let padded = tone + [Float](repeating: 0, count: max(0, 8192 - tone.count))
+        let spectrum = PowerSpectrum(padded, sampleRate: 48000, size: 8192)
+        let frequency = spectrum.peakFrequency
+        let leakage = spectrum.leakage(outside: try FrequencyBand(low: frequency - 6, high: frequency + 6))
+        #expect(
+          leakage <= -60, "a \(Int(frequency)) Hz tone at frame \(from) leaks \(leakage) dB outside its band",
+          sourceLocation: sourceLocation)
+        let peak = tone.map(abs).max()!
+        let slope = peak * Float(2 * Double.pi * frequency / 48000) * 1.05
+        let step = zip(tone, tone.dropFirst()).map { abs($1 - $0) }.max()!
+        #expect(step <= slope, "a step of \(step) in a \(Int(frequency)) Hz tone", sourceLocation: sourceLocation)
+        #expect(abs(tone[0]) <= peak * 0.01 && abs(tone[tone.count - 1]) <= peak * 0.01, sourceLocation: sourceLocation)
+      }
+    }
+  }
+  #expect(tones >= 10, "only \(tones) tones in the capture", sourceLocation: sourceLocation)
 }

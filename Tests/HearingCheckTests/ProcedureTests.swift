@@ -1,4 +1,4 @@
-import BirdsongSynthesis
+import BirdsongCore
 import HearingCheck
 import Testing
 

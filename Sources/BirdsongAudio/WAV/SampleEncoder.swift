@@ -1,3 +1,4 @@
+import BirdsongCore
 import BirdsongSynthesis
 
 /// Turns float samples into the bytes of a sample format: one encoder, and one dither policy,

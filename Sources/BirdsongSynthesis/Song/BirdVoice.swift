@@ -1,3 +1,4 @@
+import BirdsongCore
 import Foundation
 
 /// One bird singing on and off: songs composed from its pattern, separated by natural pauses.

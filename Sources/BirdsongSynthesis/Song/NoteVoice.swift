@@ -1,3 +1,4 @@
+import BirdsongCore
 import Foundation
 
 /// Plays a list of scheduled notes: each a pitch glide through timed breakpoints, under a level

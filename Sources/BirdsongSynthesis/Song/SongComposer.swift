@@ -1,3 +1,4 @@
+import BirdsongCore
 import Foundation
 
 /// Turns a species' song pattern into notes on the audio clock: chooses the variations, applies

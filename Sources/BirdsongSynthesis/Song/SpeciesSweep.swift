@@ -1,3 +1,5 @@
+import BirdsongCore
+
 /// The demonstration sweep for an awareness clip: one song of each species in turn, lowest
 /// band first, each in its natural band, with a pause between.
 public struct SpeciesSweep: AudioGenerator {

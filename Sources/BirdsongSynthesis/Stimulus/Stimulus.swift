@@ -1,3 +1,4 @@
+import BirdsongCore
 import Foundation
 
 /// A test sound for the hearing check and for calibration: a pure tone, a warble tone or a

@@ -1,3 +1,4 @@
+import BirdsongCore
 import BirdsongSynthesis
 
 /// The installation as one multichannel source: a bird voice per box on its own channel,

@@ -1,3 +1,4 @@
+import BirdsongCore
 import BirdsongSynthesis
 import Foundation
 import HearingCheck

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BirdsongCore
 import BirdsongSynthesis
 import Foundation
 import HearingCheck

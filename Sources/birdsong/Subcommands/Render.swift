@@ -1,6 +1,7 @@
 import ArgumentParser
 import AudioRuntime
 import BirdsongAudio
+import BirdsongCore
 import BirdsongSynthesis
 import Foundation
 import Installation

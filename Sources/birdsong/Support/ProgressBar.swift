@@ -1,3 +1,4 @@
+import BirdsongCore
 import Foundation
 import Installation
 
