@@ -53,8 +53,7 @@ let package = Package(
       name: "Kiosk",
       dependencies: [
         "HearingCheck", "ConfigFiles", "BirdsongCore", "BirdsongSynthesis", "AudioRuntime", "ALSAOutput",
-        "ControlProtocol",
-        "Installation", "SessionStore", "CCrypt",
+        "ControlProtocol", "SessionStore", "CCrypt",
       ]),
     // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
     .target(name: "SessionStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -71,11 +70,13 @@ let package = Package(
     ),
     // Helpers shared by the test targets: temporary folders, running programs.
     .target(name: "TestSupport", dependencies: ["AudioRuntime"], path: "Tests/TestSupport"),
+    // Writes made-up checks until killed: the session store's durability test, kept out of the product.
+    .executableTarget(name: "session-filler", dependencies: ["SessionStore"], path: "Tests/SessionFiller"),
     .testTarget(
       name: "BirdsongSynthesisTests",
       dependencies: ["BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
-    .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "TestSupport"]),
+    .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "session-filler", "TestSupport"]),
     .testTarget(
       name: "KioskTests",
       dependencies: ["Kiosk", "ConfigFiles", "HearingCheck", "SessionStore", "ControlProtocol", "TestSupport"]),

@@ -13,7 +13,7 @@ public enum ControlCommand: Equatable, Sendable {
   case sing(box: String)
   /// Each box sings once in turn, lowest band first.
   case sweep
-  /// The boxes, one a line: name, channel, band, sound (tab-separated), for the kiosk.
+  /// The boxes, one a line (`BoxDescription`), for the kiosk.
   case boxes
 
   public static let summary =

@@ -59,7 +59,11 @@ public final class BoxControl {
     case .help:
       return ControlCommand.summary
     case .boxes:
-      return config.boxes.map { "\($0.name)\t\($0.channel + 1)\t\($0.band)\t\($0.sound.label)" }.joined(separator: "\n")
+      return config.boxes.map {
+        BoxDescription(
+          name: $0.name, channel: $0.channel + 1, low: $0.band.low, high: $0.band.high, species: $0.species?.id
+        ).line
+      }.joined(separator: "\n")
     case .pause(let name), .resume(let name):
       let targets: [Int]
       if let name {

@@ -188,7 +188,7 @@ func pipeline(_ command: String) throws -> String {
     func status() throws -> String { try run(birdsongBinary, ["ctl", "--socket", socket, "status"]).output }
     #expect(try status().contains("Gate on"))
 
-    let kiosk = try KioskDriver(settings: "installation: \(folder)/installation.yaml")
+    let kiosk = try KioskDriver(settings: "installation: \(socket)")
     try kiosk.goToModeChoice()
     try kiosk.press("Enter")
     try kiosk.waitFor("Put on the headphones")

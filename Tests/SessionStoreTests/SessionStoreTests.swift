@@ -60,8 +60,9 @@ import Testing
     let path = temporaryFolder() + "/crash.sqlite"
     for attempt in 0..<3 {
       let process = Process()
-      process.executableURL = URL(fileURLWithPath: birdsongBinary)
-      process.arguments = ["sessions", "fill", "--database", path, "--count", "100000"]
+      process.executableURL = URL(fileURLWithPath: birdsongBinary).deletingLastPathComponent()
+        .appendingPathComponent("session-filler")
+      process.arguments = [path, "100000"]
       let output = Pipe()
       process.standardOutput = output
       try process.run()

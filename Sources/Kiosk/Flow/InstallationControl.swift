@@ -17,6 +17,16 @@ public final class InstallationControl: Sendable {
     queue.async { _ = try? ControlClient.request(command.line, to: path, timeout: 2) }
   }
 
+  /// The running installation's boxes, asked now (in order after what was sent); none when
+  /// it is not running or does not answer within a second.
+  func boxes() -> [BoxDescription] {
+    let path = socketPath
+    return queue.sync {
+      guard let reply = try? ControlClient.request(ControlCommand.boxes.line, to: path, timeout: 1) else { return [] }
+      return BoxDescription.parse(reply: reply)
+    }
+  }
+
   /// Waits for the requests sent so far (before exit).
   public func flush() { queue.sync {} }
 }

@@ -1,7 +1,6 @@
 import ConfigFiles
 import Foundation
 import HearingCheck
-import Installation
 
 /// Config/kiosk.yaml: where the kiosk finds its words, services, calibration and database,
 /// which device the headphones are on, its keys, its timeout and the staff PIN.
@@ -19,9 +18,9 @@ public struct KioskConfig: Sendable {
   public var databaseFile: String
   public var headphoneDevice: String
   public var sampleRate: Int
-  /// The installation whose boxes sing in the group check and are quieted during a
-  /// headphone check; nil when the kiosk stands alone.
-  public var installationFile: String?
+  /// The running installation's control socket: its boxes sing in the group check and are
+  /// quieted during a headphone check; nil when the kiosk stands alone.
+  public var installationSocket: String?
   public var idleTimeout: Double
   /// How long the boxes are asked to stay quiet for one headphone check (renewed while it runs).
   public var quietSeconds: Double
@@ -53,6 +52,11 @@ public struct KioskConfig: Sendable {
     }
     let calibration = try top["calibration"]?.string()
     let installation = try top["installation"]?.string()
+    if let installation, installation.hasSuffix(".yaml") || installation.hasSuffix(".yml") {
+      throw top["installation"]!.error(
+        "'installation:' names the running installation's control socket (its control_socket, e.g. "
+          + "/tmp/birdsong.sock), not its config file; the kiosk asks the installation for its boxes")
+    }
     var frequencies = CheckProcedure.Settings().frequencies
     if let list = top["frequencies"] {
       frequencies = []
@@ -79,7 +83,7 @@ public struct KioskConfig: Sendable {
       signpostingFile: try path("signposting", "Config/signposting/england.yaml"),
       calibrationFile: calibration == "none" ? nil : calibration,
       databaseFile: try path("database", "Data/sessions.sqlite"), headphoneDevice: device, sampleRate: rate,
-      installationFile: installation == "none" ? nil : installation,
+      installationSocket: installation == "none" ? nil : installation,
       idleTimeout: try top["idle_timeout"]?.duration(in: 5...3600) ?? 90,
       quietSeconds: try top["quiet_seconds"]?.duration(in: 30...3600) ?? 600, frequencies: frequencies,
       keys: try top["keys"].map { node throws(ConfigError) in try KeyMap.read(node) } ?? .standard,
@@ -94,7 +98,6 @@ public struct KioskResources: Sendable {
   public var languages: [LocaleCatalog]
   public var signposting: Signposting
   public var calibration: CalibrationProfile?
-  public var installation: InstallationConfig?
 
   public static func load(_ config: KioskConfig) throws(ConfigError) -> KioskResources {
     let languages = try LocaleCatalog.loadAll(folder: config.localesFolder)
@@ -107,9 +110,6 @@ public struct KioskResources: Sendable {
     return KioskResources(
       config: config, languages: languages, signposting: try Signposting.load(path: config.signpostingFile),
       calibration: try config.calibrationFile.map { path throws(ConfigError) in try CalibrationLoader.load(path: path)
-      },
-      installation: try config.installationFile.map { path throws(ConfigError) in
-        try InstallationConfig.load(path: path)
       })
   }
 }

@@ -1,4 +1,5 @@
 import BirdsongSynthesis
+import ControlProtocol
 import Foundation
 import HearingCheck
 
@@ -155,20 +156,17 @@ extension KioskSession {
       body.paragraph(text("results.title"), .title)
       body.blank()
       let order = lastBoxes?.order ?? boxOrder
-      if let highest = highestHeard(order: order, heard: heard), let box = resources.installation?.boxes[highest] {
+      if let highest = highestHeard(order: order, heard: heard), installationBoxes.indices.contains(highest) {
+        let box = installationBoxes[highest]
         body.paragraph(
-          text(
-            "boxes.result",
-            ["bird": box.species.map(birdName) ?? box.name, "frequency": String(Int(box.band.center.rounded()))]),
-          .strong)
+          text("boxes.result", ["bird": birdName(box), "frequency": String(Int(box.center.rounded()))]), .strong)
       } else {
         body.paragraph(text("boxes.none"), .strong)
       }
       body.blank()
-      for (box, wasHeard) in zip(order, heard) {
-        guard let config = resources.installation?.boxes[box] else { continue }
-        body.line(
-          (wasHeard ? "● " : "○ ") + (config.species.map(birdName) ?? config.name) + "  \(Int(config.band.center)) Hz")
+      for (index, wasHeard) in zip(order, heard) where installationBoxes.indices.contains(index) {
+        let box = installationBoxes[index]
+        body.line((wasHeard ? "● " : "○ ") + birdName(box) + "  \(Int(box.center)) Hz")
       }
       body.blank()
       body.paragraph(text("boxes.relative"))
@@ -320,15 +318,22 @@ extension KioskSession {
   /// failing that the catalogue's species whose natural band is nearest.
   func birdName(for frequency: Double) -> String {
     let distance = { (band: FrequencyBand) in abs(Foundation.log(band.center / frequency)) }
-    if let boxes = resources.installation?.boxes,
-      let species = boxes.compactMap({ box in box.species.map { (box.band, $0) } }).min(by: {
-        distance($0.0) < distance($1.0)
-      })?.1
-    {
+    let singing = installationBoxes.compactMap { box -> (FrequencyBand, Species)? in
+      guard let id = box.species, let species = try? SpeciesCatalogue.lookup(id),
+        let band = try? FrequencyBand(low: box.low, high: box.high)
+      else { return nil }
+      return (band, species)
+    }
+    if let species = singing.min(by: { distance($0.0) < distance($1.0) })?.1 {
       return birdName(species)
     }
     let species = SpeciesCatalogue.all.min { distance($0.naturalBand) < distance($1.naturalBand) }!
     return birdName(species)
+  }
+
+  /// A box's bird in the visitor's language, or the box's name when it plays a tone.
+  func birdName(_ box: BoxDescription) -> String {
+    box.species.flatMap { try? SpeciesCatalogue.lookup($0) }.map(birdName) ?? box.name
   }
 
   func birdName(_ species: Species) -> String {

@@ -1,8 +1,8 @@
 import BirdsongCore
 import BirdsongSynthesis
+import ControlProtocol
 import Foundation
 import HearingCheck
-import Installation
 import SessionStore
 
 /// The visitor flow as a state machine: told of keys and of the passing of time, it moves
@@ -100,6 +100,9 @@ public final class KioskSession {
   /// The last finished headphone check (until the kiosk goes back to the start).
   public private(set) var lastResult: CheckResult?
   private(set) var lastBoxes: (order: [Int], heard: [Bool])?
+  /// The running installation's boxes, as it described them when this visitor began; none
+  /// when it is not running.
+  private(set) var installationBoxes: [BoxDescription] = []
 
   public init(
     resources: KioskResources, output: any ToneOutput, store: SessionStore?, control: InstallationControl?,
@@ -287,7 +290,7 @@ public final class KioskSession {
           finishBoxes(boxes, now: now)
         } else {
           boxes.listeningUntil = now + Self.boxListenSeconds
-          control?.send(.sing(box: resources.installation!.boxes[boxes.order[boxes.index]].name))
+          control?.send(.sing(box: installationBoxes[boxes.order[boxes.index]].name))
           stage = .boxes(boxes)
         }
       } else {
@@ -338,6 +341,10 @@ public final class KioskSession {
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
     lastResult = nil
     lastBoxes = nil
+    installationBoxes =
+      control.map { control in
+        FileManager.default.fileExists(atPath: control.socketPath) ? control.boxes() : []
+      } ?? []
     go(.attract, now: now)
   }
 
@@ -353,10 +360,8 @@ public final class KioskSession {
   /// The installation's boxes from low to high, for the group check; none when no
   /// installation is running (its control socket is there only while it runs).
   var boxOrder: [Int] {
-    guard let control, FileManager.default.fileExists(atPath: control.socketPath),
-      let boxes = resources.installation?.boxes
-    else { return [] }
-    return boxes.indices.sorted { boxes[$0].band.center < boxes[$1].band.center }
+    guard control != nil else { return [] }
+    return installationBoxes.indices.sorted { installationBoxes[$0].center < installationBoxes[$1].center }
   }
 
   private func quietBoxes(now: Double) {
@@ -488,7 +493,7 @@ public final class KioskSession {
     checkStarted = now
     var boxes = Boxes(order: order, heard: Array(repeating: false, count: order.count))
     boxes.listeningUntil = now + Self.boxListenSeconds
-    control?.send(.sing(box: resources.installation!.boxes[order[0]].name))
+    control?.send(.sing(box: installationBoxes[order[0]].name))
     go(.boxes(boxes), now: now)
   }
 
@@ -498,7 +503,7 @@ public final class KioskSession {
     let highest = highestHeard(order: boxes.order, heard: boxes.heard)
     record(
       mode: "free-field", reliable: true,
-      outcome: highest.map { "heard up to \(Int(resources.installation!.boxes[$0].band.center)) Hz" } ?? "heard none",
+      outcome: highest.map { "heard up to \(Int(installationBoxes[$0].center)) Hz" } ?? "heard none",
       thresholds: [], now: now)
     go(.boxesResult(heard: boxes.heard), now: now)
   }

@@ -42,9 +42,7 @@ extension Birdsong {
         note("birdsong: warning: \(config) has no staff PIN: the kiosk can only be stopped from outside (SIGTERM)")
       }
       let store = try openSessionStore(settings.databaseFile, named: "the kiosk config's 'database:'")
-      let control = resources.installation.flatMap {
-        $0.controlSocket == "none" ? nil : InstallationControl(socketPath: $0.controlSocket)
-      }
+      let control = settings.installationSocket.map { InstallationControl(socketPath: $0) }
       let terminal: RawTerminal
       do {
         guard isatty(STDOUT_FILENO) == 1 else {

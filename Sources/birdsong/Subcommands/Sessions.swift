@@ -8,7 +8,7 @@ extension Birdsong {
   struct Sessions: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Staff: the kiosk's records: daily statistics, CSV export, purging old records.",
-      subcommands: [Stats.self, Export.self, Purge.self, Fill.self])
+      subcommands: [Stats.self, Export.self, Purge.self])
 
     struct Database: ParsableArguments {
       @Option(help: ArgumentHelp("The session database.", valueName: "file"))
@@ -88,30 +88,6 @@ extension Birdsong {
           return nil
         }
         return value * scale
-      }
-    }
-
-    /// Writes made-up checks in a loop: for the durability test, which kills it mid-write.
-    struct Fill: ParsableCommand {
-      static let configuration = CommandConfiguration(shouldDisplay: false)
-      @OptionGroup var database: Database
-      @Option var count = 1000
-
-      func run() throws {
-        let store = try database.open()
-        for index in 0..<count {
-          let thresholds = (0..<14).map { point in
-            SessionStore.Threshold(
-              ear: point < 7 ? "right" : "left", frequency: [1000, 2000, 4000, 6000, 8000, 500, 1000][point % 7],
-              level: Double(point), presentations: 5)
-          }
-          try store.record(
-            SessionStore.Check(
-              finishedAt: Date(), language: "en", mode: "headphones", calibrated: false, reliable: true,
-              outcome: index % 3 == 0 ? "refer" : "within", signposting: "england", seconds: 280, thresholds: thresholds
-            ))
-          print(index)
-        }
       }
     }
   }
