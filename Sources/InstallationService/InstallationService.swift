@@ -120,6 +120,8 @@ public final class InstallationService: Sendable {
     }
 
     // Opening hours, quiet and paused boxes hold from the first block, without a glide.
+    control.closed = !config.isOpen(atMinute: clock.localMinute())
+    if control.closed { logger.notice("outside opening hours: the birds are quiet") }
     program.prime(control.commands(now: clock.now(), audioFrame: 0, isSinging: { _ in false }))
     steer()
     runtime.start()

@@ -21,6 +21,16 @@ final class FaultyDevices: Sendable {
   let plan: FaultPlan
   let clock: SimulatedClock
   private let state = Mutex((opens: 0, busyLeft: 0, awayUntil: -1.0, framesWritten: 0, vanished: 0))
+  private let loudest = Mutex<Float>(0)
+
+  /// The loudest sample written so far (the null device takes floats).
+  var loudestSample: Float { loudest.withLock { $0 } }
+
+  func heard(_ bytes: UnsafeRawPointer, count: Int) {
+    var peak: Float = 0
+    for i in 0..<count { peak = max(peak, abs(bytes.loadUnaligned(fromByteOffset: i * 4, as: Float.self))) }
+    loudest.withLock { $0 = max($0, peak) }
+  }
 
   init(plan: FaultPlan, clock: SimulatedClock) {
     self.plan = plan
@@ -86,6 +96,7 @@ final class FaultyPCM: PCMDevice {
       if fault == -ESTRPIPE { resumeRefusals = 2 }
       return Int(fault)
     }
+    if real.configuration.format == .float32 { devices.heard(bytes, count: frames * real.configuration.channels) }
     return real.write(bytes, frames: frames)
   }
 

@@ -68,6 +68,20 @@ import Testing
     #expect(summary.songsPerBox.allSatisfy { $0.songs > 50 })
   }
 
+  @Test func outsideOpeningHoursTheBoxesAreSilentFromTheFirstBlock() throws {
+    let hours = Self.twoBoxes + "\nschedule:\n  hours: \"09:00-17:00\"\n"
+    for (minute, open) in [(20 * 60, false), (12 * 60, true)] {
+      let clock = SimulatedClock(startMinute: minute)
+      let devices = FaultyDevices(plan: FaultPlan(), clock: clock)
+      _ = try service(hours, duration: 60, devices: devices, clock: clock).run()
+      if open {
+        #expect(devices.loudestSample > 0.05, "the boxes were silent during opening hours")
+      } else {
+        #expect(devices.loudestSample == 0, "a box sang at 20:00, outside 09:00-17:00")
+      }
+    }
+  }
+
   @Test func stopsWhenAsked() throws {
     let clock = SimulatedClock()
     let devices = FaultyDevices(plan: FaultPlan(), clock: clock)
