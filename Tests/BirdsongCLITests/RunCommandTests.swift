@@ -13,7 +13,9 @@ import Testing
   @Test func aCapturedRunIsTheOfflineRenderSampleForSample() throws {
     let folder = temporaryFolder()
     let raw = folder + "/boxes.raw"
-    let played = try birdsong(["run", "--device", "file:'\(raw)',raw", "--duration", "30s", "--seed", "4"])
+    let played = try birdsong([
+      "run", "--device", "file:'\(raw)',raw", "--duration", "30s", "--seed", "4", "--control-socket", "none",
+    ])
     #expect(played.status == 0, "\(played.stderr)")
     #expect(played.stderr.contains("FLOAT_LE"))
     let rendered = try birdsong([
@@ -45,7 +47,9 @@ import Testing
     let raw = folder + "/stop.raw"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: birdsongBinary)
-    process.arguments = ["run", "--config", config, "--device", "file:'\(raw)',raw", "--log-level", "warning"]
+    process.arguments = [
+      "run", "--config", config, "--device", "file:'\(raw)',raw", "--log-level", "warning", "--control-socket", "none",
+    ]
     process.standardError = Pipe()
     try process.run()
     // Its first reel starts within 2 s (density 20) and lasts at least 6 s.
@@ -215,12 +219,20 @@ import Testing
   @Test func waitsQuietlyForAMissingCardAndStillStopsAtOnce() throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: birdsongBinary)
-    process.arguments = ["run", "--device", "hw:CARD=NoSuchCard,DEV=0", "--wait-for-device"]
+    let socket = temporaryFolder() + "/wait.sock"
+    process.arguments = [
+      "run", "--device", "hw:CARD=NoSuchCard,DEV=0", "--wait-for-device", "--control-socket", socket,
+    ]
     let log = Pipe()
     process.standardError = log
     try process.run()
     usleep(1_500_000)
     #expect(process.isRunning)
+    // Staff can still talk to it while it waits, and get an answer at once.
+    let asked = Date()
+    let status = try birdsong(["ctl", "--socket", socket, "status"])
+    #expect(status.stdout.contains("waiting for 'hw:CARD=NoSuchCard,DEV=0'"), "\(status.stdout)\(status.stderr)")
+    #expect(Date().timeIntervalSince(asked) < 0.5, "the control socket answered only after a wait")
     process.terminate()
     for _ in 0..<30 where process.isRunning { usleep(50_000) }
     #expect(!process.isRunning, "still waiting 1.5 s after SIGTERM")
@@ -307,7 +319,7 @@ import Testing
     // underneath, EIO from alsa-lib), as a full disk or a failing USB card does.
     let process = Process()
     process.executableURL = URL(fileURLWithPath: birdsongBinary)
-    process.arguments = ["run", "--device", "file:'/dev/full',raw"]
+    process.arguments = ["run", "--device", "file:'/dev/full',raw", "--control-socket", "none"]
     process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
     let log = Pipe()
     process.standardError = log

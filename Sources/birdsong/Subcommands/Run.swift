@@ -34,6 +34,11 @@ extension Birdsong {
     @Option(help: "Seed for every random choice, instead of the config's.")
     var seed: UInt64?
 
+    @Option(
+      help: ArgumentHelp(
+        "The control socket, instead of the config's control_socket; 'none' for no socket.", valueName: "path"))
+    var controlSocket: String?
+
     @Flag(help: "Wait for a missing device instead of stopping (for the service: the card may come later).")
     var waitForDevice = false
 
@@ -46,7 +51,8 @@ extension Birdsong {
         throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
       }
       let seconds = try parseDuration(duration)
-      let installation = try loadInstallation(config)
+      var installation = try loadInstallation(config)
+      if let controlSocket { installation.controlSocket = controlSocket == "none" ? "" : controlSocket }
       let deviceName = device ?? installation.device
       LoggingSystem.bootstrap(StreamLogHandler.standardError)  // one line each: journald keeps them
       var logger = Logger(label: "birdsong")
