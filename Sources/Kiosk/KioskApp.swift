@@ -6,16 +6,18 @@ import SessionStore
 /// terminal is resized). Runs until staff exit or `shouldStop` says so (SIGTERM).
 public enum KioskApp {
   public static func run(
-    session: KioskSession, terminal: RawTerminal, shouldStop: () -> Bool,
+    session: KioskSession, services: KioskServices, terminal: RawTerminal, shouldStop: () -> Bool,
     clock: any RuntimeClock = SystemClock()
   ) {
     var decoder = KeyDecoder()
     var shown: (frame: ScreenFrame, height: Int)?
-    session.reset(now: clock.now())
+    services.perform(session.reset(now: clock.now()), for: session)
     while !session.isFinished, !shouldStop(), !terminal.isGone {
-      for key in decoder.feed(terminal.read(timeout: 0.02)) { session.handle(key, now: clock.now()) }
+      for key in decoder.feed(terminal.read(timeout: 0.02)) {
+        services.perform(session.handle(key, now: clock.now()), for: session)
+      }
       let now = clock.now()
-      session.tick(now: now)
+      services.perform(session.tick(now: now), for: session)
       let size = terminal.size
       let frame = session.frame(width: size.width, height: size.height, now: now)
       if shown?.frame != frame || shown?.height != size.height {
@@ -25,6 +27,6 @@ public enum KioskApp {
         shown = (frame, size.height)
       }
     }
-    session.shutdown()
+    services.perform(session.shutdown(), for: session)
   }
 }

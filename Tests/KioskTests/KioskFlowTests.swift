@@ -1,3 +1,4 @@
+import ControlProtocol
 import Foundation
 import HearingCheck
 import Kiosk
@@ -42,22 +43,23 @@ import Testing
   ) throws -> (session: KioskSession, store: SessionStore, seconds: Double, screen: String) {
     let output = RecordingOutput()
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
-    let session = KioskSession(
-      resources: try resources(calibrated: calibrated), output: output, store: store, control: nil, random: { seed })
+    let session = KioskSession(resources: try resources(calibrated: calibrated), store: store, random: { seed })
+    // The effects carried out as the kiosk would: tones noted, checks recorded.
+    let services = KioskServices(output: output, control: nil, store: store, log: { _ in })
     var now = 0.0
     func step(_ seconds: Double) {
       let end = now + seconds
       while now < end {
         now += 0.01
         output.now = now
-        session.tick(now: now)
+        services.perform(session.tick(now: now), for: session)
       }
     }
     func press(_ key: TerminalKey) {
-      session.handle(key, now: now)
+      services.perform(session.handle(key, now: now), for: session)
       step(0.3)
     }
-    session.reset(now: now)
+    services.perform(session.reset(now: now), for: session)
     press(.enter)  // attract
     press(.enter)  // English
     press(.enter)  // about, consent
@@ -157,4 +159,50 @@ import Testing
 
 struct FlowError: Error, CustomStringConvertible {
   var description: String { "the check did not reach the results in 900 simulated seconds" }
+}
+
+/// The flow's side effects, seen as values: no thread, no socket, no device.
+@Suite struct KioskEffectTests {
+  static let boxes = [
+    BoxDescription(name: "Pines", channel: 2, low: 6200, high: 8900, species: "goldcrest"),
+    BoxDescription(name: "Gate", channel: 1, low: 400, high: 600, species: "wood-pigeon"),
+  ]
+
+  func session() throws -> KioskSession {
+    let root = packageRoot()
+    let config = try KioskConfig.parse(
+      """
+      locales: \(root)/Config/locales
+      signposting: \(root)/Config/signposting/england.yaml
+      installation: /nowhere/birdsong.sock
+      """, file: "kiosk.yaml")
+    return KioskSession(resources: try KioskResources.load(config), store: nil, boxes: { Self.boxes })
+  }
+
+  func commands(_ effects: [KioskEffect]) -> [ControlCommand] {
+    effects.compactMap { if case .send(let command) = $0 { command } else { nil } }
+  }
+
+  @Test func aHeadphoneCheckQuietsTheBoxesAndTheStartReleasesThem() throws {
+    let session = try session()
+    var effects = session.reset(now: 0)
+    for (second, key) in [(1.0, TerminalKey.enter), (2, .enter), (3, .enter), (4, .enter)] {
+      effects += session.handle(key, now: second)  // attract, language, about, mode (headphones)
+    }
+    #expect(commands(effects).contains(.quiet(seconds: 600)), "\(commands(effects))")
+    let back = session.reset(now: 100)
+    #expect(commands(back) == [.quiet(seconds: 0)])
+    #expect(back.contains { if case .silence = $0 { true } else { false } })
+  }
+
+  @Test func theGroupCheckPlaysTheLowestBoxFirst() throws {
+    let session = try session()
+    var effects = session.reset(now: 0)
+    for (second, key) in [(1.0, TerminalKey.enter), (2, .enter), (3, .enter), (4, .right), (5, .enter), (6, .enter)] {
+      effects += session.handle(key, now: second)  // ..., mode: the other choice (group), intro
+    }
+    let sent = commands(effects)
+    #expect(sent.contains(.sing(box: "Gate")), "\(sent)")
+    #expect(!sent.contains(.sing(box: "Pines")), "the high box sang first")
+  }
 }

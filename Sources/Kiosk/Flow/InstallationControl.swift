@@ -12,15 +12,16 @@ public final class InstallationControl: Sendable {
     self.socketPath = socketPath
   }
 
-  func send(_ command: ControlCommand) {
+  public func send(_ command: ControlCommand) {
     let path = socketPath
     queue.async { _ = try? ControlClient.request(command.line, to: path, timeout: 2) }
   }
 
   /// The running installation's boxes, asked now (in order after what was sent); none when
   /// it is not running or does not answer within a second.
-  func boxes() -> [BoxDescription] {
+  public func boxes() -> [BoxDescription] {
     let path = socketPath
+    guard FileManager.default.fileExists(atPath: path) else { return [] }
     return queue.sync {
       guard let reply = try? ControlClient.request(ControlCommand.boxes.line, to: path, timeout: 1) else { return [] }
       return BoxDescription.parse(reply: reply)

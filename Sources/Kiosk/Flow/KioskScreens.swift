@@ -84,7 +84,7 @@ extension KioskSession {
     case .headphoneCheck(let ear, let trouble):
       body.paragraph(text("headphones.title"), .title)
       body.blank()
-      if let problem = output.problem {
+      if let problem = headphoneProblem {
         body.paragraph(text("headphones.unavailable"), .alert)
         body.line(problem, .dim)
         return [hint(.left, "hint.stop")]

@@ -78,12 +78,16 @@ public final class KioskSession {
   static let countdownSeconds = 20.0
 
   public let resources: KioskResources
-  let output: any ToneOutput
+  /// For what the visitor must know the answer to at once (a contact request saved) and the
+  /// staff's figures; finished checks go out as effects.
   let store: SessionStore?
-  let control: InstallationControl?
+  /// Asks the running installation for its boxes (a query, made when a visitor begins).
+  let boxes: () -> [BoxDescription]
   let random: @Sendable () -> UInt64
-  /// Where the kiosk says what happened, for staff (the journal under systemd).
-  let log: (String) -> Void
+  /// Why the headphones cannot play, as the services last said; nil when they can.
+  public var headphoneProblem: String?
+  /// Effects made since the last public call returned.
+  private var pending: [KioskEffect] = []
 
   private(set) var stage = Stage.attract
   private(set) var languageIndex: Int
@@ -105,20 +109,30 @@ public final class KioskSession {
   private(set) var installationBoxes: [BoxDescription] = []
 
   public init(
-    resources: KioskResources, output: any ToneOutput, store: SessionStore?, control: InstallationControl?,
-    random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) },
-    log: @escaping (String) -> Void = { _ in }
+    resources: KioskResources, store: SessionStore?, boxes: @escaping () -> [BoxDescription] = { [] },
+    random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
   ) {
-    self.log = log
     self.resources = resources
-    self.output = output
     self.store = store
-    self.control = control
+    self.boxes = boxes
     self.random = random
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
   }
 
   public var isFinished: Bool { wantsExit }
+
+  /// True when the kiosk works with a running installation (its socket is configured).
+  var hasInstallation: Bool { resources.config.installationSocket != nil }
+
+  private func emit(_ effect: KioskEffect) { pending.append(effect) }
+
+  /// Hands over the effects made so far.
+  private func effects() -> [KioskEffect] {
+    defer { pending.removeAll() }
+    return pending
+  }
+
+  private func log(_ line: String) { emit(.log(line)) }
 
   var language: LocaleCatalog { resources.languages[languageIndex] }
   var english: LocaleCatalog { resources.languages[0] }
@@ -130,7 +144,13 @@ public final class KioskSession {
 
   // MARK: keys
 
-  public func handle(_ key: TerminalKey, now: Double) {
+  @discardableResult
+  public func handle(_ key: TerminalKey, now: Double) -> [KioskEffect] {
+    handleKey(key, now: now)
+    return effects()
+  }
+
+  private func handleKey(_ key: TerminalKey, now: Double) {
     let countdownWasShowing = idleRemaining(now: now) <= Self.countdownSeconds
     lastActivity = now
     if key == .staffChord {
@@ -180,7 +200,7 @@ public final class KioskSession {
       if action == .ok {
         go(boxOrder.isEmpty ? .headphoneCheck(ear: .left, trouble: false) : .mode(headphones: true), now: now)
       } else if action == .left {
-        reset(now: now)
+        restart(now: now)
       }
     case .mode(let headphones):
       switch action {
@@ -189,17 +209,17 @@ public final class KioskSession {
       case .hear: break
       }
     case .headphoneCheck(let ear, let trouble):
-      if output.problem != nil {
-        if action == .left { reset(now: now) }  // the headphones do not work: nothing to do here
+      if headphoneProblem != nil {
+        if action == .left { restart(now: now) }  // the headphones do not work: nothing to do here
       } else if trouble {
         if action == .ok { go(.headphoneCheck(ear: .left, trouble: false), now: now) }
       } else if action == .ok {
-        output.silence()
+        emit(.silence)
         go(
           ear == .left ? .headphoneCheck(ear: .right, trouble: false) : .practice(Practice(nextBeepAt: now + 1)),
           now: now)
       } else if action == .left {
-        output.silence()
+        emit(.silence)
         go(.headphoneCheck(ear: ear, trouble: true), now: now)
       }
     case .practice(var practice):
@@ -240,7 +260,7 @@ public final class KioskSession {
         go(.thanks(contacted: false), now: now)
       }
     case .thanks:
-      if action == .ok { reset(now: now) }
+      if action == .ok { restart(now: now) }
     case .contactEntry, .staffPIN, .staffMenu: break
     }
   }
@@ -248,13 +268,19 @@ public final class KioskSession {
   // MARK: time
 
   /// Moves things on: tones start and end, answers time out, the idle timeout fires.
-  public func tick(now: Double) {
+  @discardableResult
+  public func tick(now: Double) -> [KioskEffect] {
+    advanceTime(now: now)
+    return effects()
+  }
+
+  private func advanceTime(now: Double) {
     if !isIdleExempt, idleRemaining(now: now) <= 0 {
-      reset(now: now)
+      restart(now: now)
       return
     }
     if now >= quietRenewAt { quietBoxes(now: now) }
-    if isListening, output.problem != nil {
+    if isListening, headphoneProblem != nil {
       // The headphones went (unplugged): the check cannot go on, and its screen says to get staff.
       go(.headphoneCheck(ear: .left, trouble: false), now: now)
       return
@@ -290,16 +316,16 @@ public final class KioskSession {
           finishBoxes(boxes, now: now)
         } else {
           boxes.listeningUntil = now + Self.boxListenSeconds
-          control?.send(.sing(box: installationBoxes[boxes.order[boxes.index]].name))
+          sendToInstallation(.sing(box: installationBoxes[boxes.order[boxes.index]].name))
           stage = .boxes(boxes)
         }
       } else {
         stage = .boxes(boxes)
       }
     case .thanks:
-      if now - stageStarted >= Self.thanksSeconds { reset(now: now) }
+      if now - stageStarted >= Self.thanksSeconds { restart(now: now) }
     case .staffPIN(_, let message?) where now - stageStarted > 3 && message.hasPrefix("wrong"):
-      reset(now: now)
+      restart(now: now)
     default: break
     }
   }
@@ -335,24 +361,29 @@ public final class KioskSession {
   }
 
   /// Back to the attract screen; whatever was partly done is dropped, the boxes sing again.
-  public func reset(now: Double) {
-    output.silence()
+  @discardableResult
+  public func reset(now: Double) -> [KioskEffect] {
+    restart(now: now)
+    return effects()
+  }
+
+  private func restart(now: Double) {
+    emit(.silence)
     releaseBoxes()
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
     lastResult = nil
     lastBoxes = nil
-    installationBoxes =
-      control.map { control in
-        FileManager.default.fileExists(atPath: control.socketPath) ? control.boxes() : []
-      } ?? []
+    installationBoxes = hasInstallation ? boxes() : []
     go(.attract, now: now)
   }
 
   /// Before the program ends (staff exit, SIGTERM, the terminal gone): the headphones go
   /// silent and the boxes may sing again; a partial check is dropped.
-  public func shutdown() {
-    output.silence()
+  @discardableResult
+  public func shutdown() -> [KioskEffect] {
+    emit(.silence)
     releaseBoxes()
+    return effects()
   }
 
   // MARK: the installation's boxes
@@ -360,20 +391,24 @@ public final class KioskSession {
   /// The installation's boxes from low to high, for the group check; none when no
   /// installation is running (its control socket is there only while it runs).
   var boxOrder: [Int] {
-    guard control != nil else { return [] }
+    guard hasInstallation else { return [] }
     return installationBoxes.indices.sorted { installationBoxes[$0].center < installationBoxes[$1].center }
   }
 
+  private func sendToInstallation(_ command: ControlCommand) {
+    if hasInstallation { emit(.send(command)) }
+  }
+
   private func quietBoxes(now: Double) {
-    guard let control else { return }
-    control.send(.quiet(seconds: resources.config.quietSeconds.rounded(.down)))
+    guard hasInstallation else { return }
+    sendToInstallation(.quiet(seconds: resources.config.quietSeconds.rounded(.down)))
     quietRenewAt = now + resources.config.quietSeconds / 2
   }
 
   private func releaseBoxes() {
     guard quietRenewAt != .infinity else { return }
     quietRenewAt = .infinity
-    control?.send(.quiet(seconds: 0))
+    sendToInstallation(.quiet(seconds: 0))
   }
 
   // MARK: levels
@@ -390,7 +425,7 @@ public final class KioskSession {
   private func playAudible(frequency: Double, ear: Ear, duration: Double) {
     for level in [40.0, 30, 20] {
       if case .success(let dbfs) = dbfs(frequency: frequency, level: level) {
-        output.play(HeadphoneTone(frequency: frequency, levelDBFS: dbfs, ear: ear, duration: duration))
+        emit(.play(HeadphoneTone(frequency: frequency, levelDBFS: dbfs, ear: ear, duration: duration)))
         return
       }
     }
@@ -430,9 +465,10 @@ public final class KioskSession {
     case .pause(let until):
       guard now >= until, let trial = test.trial else { return }
       if let level = trial.level, case .success(let dbfs) = dbfs(frequency: trial.point.frequency, level: level) {
-        output.play(
-          HeadphoneTone(
-            frequency: trial.point.frequency, levelDBFS: dbfs, ear: trial.point.ear, duration: Self.toneSeconds))
+        emit(
+          .play(
+            HeadphoneTone(
+              frequency: trial.point.frequency, levelDBFS: dbfs, ear: trial.point.ear, duration: Self.toneSeconds)))
       }
       test.phase = .tone(until: now + Self.toneSeconds)
     case .tone(let until):
@@ -471,7 +507,7 @@ public final class KioskSession {
   }
 
   private func finishTest(_ test: Test, now: Double) {
-    output.silence()
+    emit(.silence)
     releaseBoxes()
     let result = CheckResult(procedure: test.procedure, calibrated: calibrated)
     lastResult = result
@@ -493,7 +529,7 @@ public final class KioskSession {
     checkStarted = now
     var boxes = Boxes(order: order, heard: Array(repeating: false, count: order.count))
     boxes.listeningUntil = now + Self.boxListenSeconds
-    control?.send(.sing(box: installationBoxes[order[0]].name))
+    sendToInstallation(.sing(box: installationBoxes[order[0]].name))
     go(.boxes(boxes), now: now)
   }
 
@@ -515,15 +551,12 @@ public final class KioskSession {
   private func record(
     mode: String, reliable: Bool, outcome: String, thresholds: [SessionStore.Threshold], now: Double
   ) {
-    guard let store else { return }
-    let check = SessionStore.Check(
-      finishedAt: Date(), language: language.code, mode: mode, calibrated: calibrated, reliable: reliable,
-      outcome: outcome, signposting: resources.signposting.region, seconds: now - checkStarted, thresholds: thresholds)
-    do {
-      try store.record(check)
-    } catch {
-      problem("could not record a check: \(error)")
-    }
+    emit(
+      .record(
+        SessionStore.Check(
+          finishedAt: Date(), language: language.code, mode: mode, calibrated: calibrated, reliable: reliable,
+          outcome: outcome, signposting: resources.signposting.region, seconds: now - checkStarted,
+          thresholds: thresholds)))
   }
 
   /// What went wrong behind the visitor's back (for the staff menu and the log).
@@ -532,6 +565,12 @@ public final class KioskSession {
   private func problem(_ message: String) {
     problems.append(message)
     log("error: " + message)
+  }
+
+  /// A failure the services met carrying out an effect (for the staff menu and the log).
+  public func report(_ message: String) -> [KioskEffect] {
+    problem(message)
+    return effects()
   }
 
   // MARK: contact request
@@ -623,7 +662,7 @@ public final class KioskSession {
       }
       if let hash = resources.config.pinHash, StaffPIN.matches(entered, hash: hash) {
         staffFailures = 0
-        output.silence()
+        emit(.silence)
         go(.staffMenu(message: []), now: now)
       } else {
         staffFailures += 1
@@ -636,7 +675,7 @@ public final class KioskSession {
           now: now)
       }
     case .left where entered.isEmpty:
-      reset(now: now)
+      restart(now: now)
     default: break
     }
   }
@@ -657,15 +696,15 @@ public final class KioskSession {
           lines.append("1000 Hz at 40: not played: \(refusal)")
         }
       }
-      lines.append(output.problem ?? "headphones: open on '\(resources.config.headphoneDevice)'")
+      lines.append(headphoneProblem ?? "headphones: open on '\(resources.config.headphoneDevice)'")
       if case .success(let level) = dbfs(frequency: 1000, level: 40) {
-        output.play(HeadphoneTone(frequency: 1000, levelDBFS: level, ear: nil, duration: 3))
+        emit(.play(HeadphoneTone(frequency: 1000, levelDBFS: level, ear: nil, duration: 3)))
       }
       stage = .staffMenu(message: lines)
     case .character("3"):
       stage = .staffMenu(message: todaysStats())
     case .enter, .left:
-      reset(now: now)
+      restart(now: now)
     default: break
     }
   }

@@ -58,12 +58,14 @@ extension Birdsong {
         capDBFS: resources.calibration?.maximumDBFS ?? RelativeLevels.maximumDBFS)
       // Under systemd standard error is the journal; on a terminal it would scribble on the screen.
       let logsToStandardError = isatty(STDERR_FILENO) == 0
-      let session = KioskSession(
-        resources: resources, output: output, store: store, control: control,
+      let session = KioskSession(resources: resources, store: store, boxes: { control?.boxes() ?? [] })
+      let services = KioskServices(
+        output: output, control: control, store: store,
         log: { message in if logsToStandardError { note("kiosk: " + message) } })
       // SIGHUP means the terminal has gone: stop, as for SIGTERM.
       KioskApp.run(
-        session: session, terminal: terminal, shouldStop: { Interruption.wasRequested || Interruption.takeHangup() })
+        session: session, services: services, terminal: terminal,
+        shouldStop: { Interruption.wasRequested || Interruption.takeHangup() })
       terminal.restore()
       output.close()
       control?.flush()
