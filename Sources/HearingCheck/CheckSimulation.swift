@@ -25,9 +25,6 @@ public struct CheckSimulation: Sendable {
     public var specificity: Double { Double(trueNegatives) / Double(max(trueNegatives + falsePositives, 1)) }
   }
 
-  /// Seconds one presentation takes: the pause, the 1 s tone, a 1 s response window.
-  public static func seconds(of trial: CheckProcedure.Trial) -> Double { trial.pause + 2 }
-
   public static func run(
     listeners: Int, seed: UInt64, settings: CheckProcedure.Settings = .init(),
     makeListener: (inout SeededGenerator) -> SimulatedListener
@@ -39,7 +36,7 @@ public struct CheckSimulation: Sendable {
       var procedure = CheckProcedure(settings: settings, seed: seed &+ UInt64(run))
       var seconds = 0.0
       while case .present(let trial) = procedure.next() {
-        seconds += Self.seconds(of: trial)
+        seconds += TrialTiming.seconds(of: trial)
         procedure.record(listener.respond(to: trial, random: &random))
       }
       report.runs += 1

@@ -1,5 +1,6 @@
 import AudioRuntime
 import BirdsongSynthesis
+import Foundation
 import Installation
 import Synchronization
 
@@ -22,10 +23,31 @@ public final class InstallationProgram: AudioProgram {
   public let engine: InstallationEngine
   public let boxes: [BoxStatus]
   public var mixer: Mixer { engine.mixer }
+  /// For an offline render: the local time (minutes after midnight) at its first frame, from
+  /// which opening hours are kept on the audio clock. nil live, where the control thread
+  /// keeps them on the wall clock.
+  public let openingHoursFrom: Int?
+  private var closed: Bool?
+  private let framesPerMinute: Int
 
-  public init(engine: InstallationEngine) {
+  public init(engine: InstallationEngine, openingHoursFrom minute: Int? = nil) {
     self.engine = engine
     boxes = engine.config.boxes.map { _ in BoxStatus() }
+    openingHoursFrom = minute
+    framesPerMinute = engine.config.sampleRate * 60
+    followOpeningHours(immediately: true)
+  }
+
+  /// Silences every box outside opening hours and lets them sing inside (gains glide, except
+  /// before the first block).
+  private func followOpeningHours(immediately: Bool) {
+    guard let start = openingHoursFrom else { return }
+    let open = engine.config.isOpen(atMinute: (start + mixer.time / framesPerMinute) % 1440)
+    guard closed != !open else { return }
+    closed = !open
+    for (index, box) in engine.config.boxes.enumerated() {
+      mixer.setGain(open ? Float(pow(10, box.gainDB / 20)) : 0, forInput: index, immediately: immediately)
+    }
   }
 
   public func apply(_ command: inout Command) {
@@ -47,6 +69,7 @@ public final class InstallationProgram: AudioProgram {
   }
 
   public func didRender() {
+    followOpeningHours(immediately: false)
     for index in boxes.indices {
       boxes[index].songs.store(mixer.soundsStarted(byInput: index), ordering: .relaxed)
       boxes[index].singing.store(mixer.isSounding(input: index), ordering: .relaxed)

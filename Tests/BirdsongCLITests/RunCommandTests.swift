@@ -338,6 +338,26 @@ import Testing
     #expect(failures.count == 1, "\(failures.count) lines for one outage:\n\(text)")
   }
 
+  @Test func aRenderCanKeepTheOpeningHours() throws {
+    let folder = temporaryFolder()
+    let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
+    try shipped.replacingOccurrences(of: "  # hours: 09:00-17:30", with: "  hours: 09:00-17:00")
+      .write(toFile: folder + "/hours.yaml", atomically: true, encoding: .utf8)
+    let rendered = try birdsong([
+      "render", "--installation", folder + "/hours.yaml", "--start", "16:59", "--duration", "90s", "--format", "float",
+      "-o", folder + "/closing.wav",
+    ])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    let samples = try WAVReader(path: folder + "/closing.wav").readAll()
+    let frame = 8 * 48000
+    let before = samples[0..<(60 * frame)].map(abs).max()!
+    let after = samples[(61 * frame)...].map(abs).max()!
+    #expect(before > 0.05, "the boxes were silent before closing time")
+    #expect(after == 0, "a box sang after 17:00")
+    let refused = try birdsong(["render", "--tone", "1000", "--start", "10:00", "-o", "/dev/null"])
+    #expect(refused.status != 0 && refused.stderr.contains("--start goes with --installation"))
+  }
+
   @Test func aDurationPastWhatCanBePlayedGetsOneClearError() throws {
     for command in [["run", "--device", "null"], ["render", "--tone", "1000", "-o", "/dev/null"]] {
       let result = try birdsong(command + ["--duration", "1e15"])

@@ -80,3 +80,28 @@ struct Samples: AudioGenerator {
     #expect(out[(8192 + 480) * 2] > 0.1 && out[(8192 + 480) * 2] < 0.4)
   }
 }
+
+@Suite struct MixerGainTests {
+  /// Sounds (a steady 0.5) in the blocks listed, silent in the others.
+  struct Bursts: AudioGenerator {
+    let blocks: Set<Int>
+    var block = 0
+    mutating func render(adding buffer: UnsafeMutablePointer<Float>, frames: Int) -> Bool {
+      defer { block += 1 }
+      guard blocks.contains(block) else { return false }
+      for i in 0..<frames { buffer[i] += 0.5 }
+      return true
+    }
+  }
+
+  @Test func aGainChangedDuringSilenceHoldsFromTheNextSound() {
+    let mixer = Mixer(channels: 1, sampleRate: 48000, capDBFS: -1)
+    mixer.add(Bursts(blocks: [0, 3]), channel: 0)
+    #expect(mixer.nextBlock().contains { $0 != 0 })
+    _ = mixer.nextBlock()
+    mixer.setGain(0, forInput: 0)  // paused between two sounds
+    _ = mixer.nextBlock()
+    let next = mixer.nextBlock()
+    #expect(next.allSatisfy { $0 == 0 }, "the next sound glided in from the old gain: \(next.map(abs).max()!)")
+  }
+}

@@ -161,7 +161,13 @@ public final class Mixer {
       let source = rendered + index * frames
       if renderedSounded[index] { source.update(repeating: 0, count: frames) }
       renderedSounded[index] = inputs[index].generator.render(adding: source, frames: frames)
-      guard renderedSounded[index] else { continue }
+      guard renderedSounded[index] else {
+        // Silence cannot click: a gain change made while an input is silent takes effect at
+        // once, so its next sound does not glide in from the old gain (a box paused between
+        // songs would otherwise leak the first 20 ms of its next one).
+        inputs[index].currentGain = inputs[index].gain
+        continue
+      }
       let channel = inputs[index].channel
       let gain = inputs[index].currentGain
       if !soundedNow[channel], singleInput[channel], gain == inputs[index].gain,

@@ -70,8 +70,8 @@ public final class KioskSession {
   }
 
   // Timings of a trial (REFERENCE.md section 3).
-  static let toneSeconds = 1.0
-  static let responseWindow = 1.0
+  static let toneSeconds = TrialTiming.toneSeconds
+  static let responseWindow = TrialTiming.responseWindow
   static let boxListenSeconds = 7.0
   static let thanksSeconds = 12.0
   /// The last seconds of an idle spell show a countdown.
@@ -86,27 +86,29 @@ public final class KioskSession {
   let random: @Sendable () -> UInt64
   /// Why the headphones cannot play, as the services last said; nil when they can.
   public var headphoneProblem: String?
+  /// What went wrong behind the visitor's back (for the staff menu and the log).
+  var problems: [String] = []
   /// Effects made since the last public call returned.
-  private var pending: [KioskEffect] = []
+  var pending: [KioskEffect] = []
 
-  private(set) var stage = Stage.attract
-  private(set) var languageIndex: Int
-  private(set) var lastActivity = 0.0
-  private(set) var stageStarted = 0.0
-  private(set) var checkStarted = 0.0
-  private(set) var page = 0
+  var stage = Stage.attract
+  var languageIndex: Int
+  var lastActivity = 0.0
+  var stageStarted = 0.0
+  var checkStarted = 0.0
+  var page = 0
   /// Set by the screens: how many pages the current screen needs at the terminal's size.
   var pageCount = 1
-  private(set) var wantsExit = false
-  private var staffFailures = 0
-  private var staffLockedUntil = -Double.infinity
-  private var quietRenewAt = Double.infinity
+  var wantsExit = false
+  var staffFailures = 0
+  var staffLockedUntil = -Double.infinity
+  var quietRenewAt = Double.infinity
   /// The last finished headphone check (until the kiosk goes back to the start).
-  public private(set) var lastResult: CheckResult?
-  private(set) var lastBoxes: (order: [Int], heard: [Bool])?
+  public internal(set) var lastResult: CheckResult?
+  var lastBoxes: (order: [Int], heard: [Bool])?
   /// The running installation's boxes, as it described them when this visitor began; none
   /// when it is not running.
-  private(set) var installationBoxes: [BoxDescription] = []
+  var installationBoxes: [BoxDescription] = []
 
   public init(
     resources: KioskResources, store: SessionStore?, boxes: @escaping () -> [BoxDescription] = { [] },
@@ -124,15 +126,15 @@ public final class KioskSession {
   /// True when the kiosk works with a running installation (its socket is configured).
   var hasInstallation: Bool { resources.config.installationSocket != nil }
 
-  private func emit(_ effect: KioskEffect) { pending.append(effect) }
+  func emit(_ effect: KioskEffect) { pending.append(effect) }
 
   /// Hands over the effects made so far.
-  private func effects() -> [KioskEffect] {
+  func effects() -> [KioskEffect] {
     defer { pending.removeAll() }
     return pending
   }
 
-  private func log(_ line: String) { emit(.log(line)) }
+  func log(_ line: String) { emit(.log(line)) }
 
   var language: LocaleCatalog { resources.languages[languageIndex] }
   var english: LocaleCatalog { resources.languages[0] }
@@ -140,6 +142,30 @@ public final class KioskSession {
 
   func text(_ key: String, _ values: [String: String] = [:]) -> String {
     language.text(key, values, english: english)
+  }
+
+  // MARK: records and problems
+
+  func record(
+    mode: String, reliable: Bool, outcome: String, thresholds: [SessionStore.Threshold], now: Double
+  ) {
+    emit(
+      .record(
+        SessionStore.Check(
+          finishedAt: Date(), language: language.code, mode: mode, calibrated: calibrated, reliable: reliable,
+          outcome: outcome, signposting: resources.signposting.region, seconds: now - checkStarted,
+          thresholds: thresholds)))
+  }
+
+  func problem(_ message: String) {
+    problems.append(message)
+    log("error: " + message)
+  }
+
+  /// A failure the services met carrying out an effect (for the staff menu and the log).
+  public func report(_ message: String) -> [KioskEffect] {
+    problem(message)
+    return effects()
   }
 
   // MARK: keys
@@ -150,7 +176,7 @@ public final class KioskSession {
     return effects()
   }
 
-  private func handleKey(_ key: TerminalKey, now: Double) {
+  func handleKey(_ key: TerminalKey, now: Double) {
     let countdownWasShowing = idleRemaining(now: now) <= Self.countdownSeconds
     lastActivity = now
     if key == .staffChord {
@@ -177,7 +203,7 @@ public final class KioskSession {
     act(action, now: now)
   }
 
-  private func act(_ action: KioskAction, now: Double) {
+  func act(_ action: KioskAction, now: Double) {
     // A screen with more pages turns the page first.
     if action == .ok, page + 1 < pageCount {
       page += 1
@@ -274,7 +300,7 @@ public final class KioskSession {
     return effects()
   }
 
-  private func advanceTime(now: Double) {
+  func advanceTime(now: Double) {
     if !isIdleExempt, idleRemaining(now: now) <= 0 {
       restart(now: now)
       return
@@ -329,10 +355,10 @@ public final class KioskSession {
     default: break
     }
   }
-  private var lastCheckCycle = -1
+  var lastCheckCycle = -1
 
   /// The practice or the check is under way on the headphones.
-  private var isListening: Bool {
+  var isListening: Bool {
     switch stage {
     case .practice, .test: true
     default: false
@@ -350,7 +376,7 @@ public final class KioskSession {
     return false
   }
 
-  private func go(_ next: Stage, now: Double, keepPage: Bool = false) {
+  func go(_ next: Stage, now: Double, keepPage: Bool = false) {
     stage = next
     stageStarted = now
     lastCheckCycle = -1
@@ -367,7 +393,7 @@ public final class KioskSession {
     return effects()
   }
 
-  private func restart(now: Double) {
+  func restart(now: Double) {
     emit(.silence)
     releaseBoxes()
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
@@ -385,340 +411,4 @@ public final class KioskSession {
     releaseBoxes()
     return effects()
   }
-
-  // MARK: the installation's boxes
-
-  /// The installation's boxes from low to high, for the group check; none when no
-  /// installation is running (its control socket is there only while it runs).
-  var boxOrder: [Int] {
-    guard hasInstallation else { return [] }
-    return installationBoxes.indices.sorted { installationBoxes[$0].center < installationBoxes[$1].center }
-  }
-
-  private func sendToInstallation(_ command: ControlCommand) {
-    if hasInstallation { emit(.send(command)) }
-  }
-
-  private func quietBoxes(now: Double) {
-    guard hasInstallation else { return }
-    sendToInstallation(.quiet(seconds: resources.config.quietSeconds.rounded(.down)))
-    quietRenewAt = now + resources.config.quietSeconds / 2
-  }
-
-  private func releaseBoxes() {
-    guard quietRenewAt != .infinity else { return }
-    quietRenewAt = .infinity
-    sendToInstallation(.quiet(seconds: 0))
-  }
-
-  // MARK: levels
-
-  var calibrated: Bool { resources.calibration != nil }
-
-  /// The digital level for a level of the check (dB HL with a calibration, else relative).
-  func dbfs(frequency: Double, level: Double) -> Result<Double, LevelRefusal> {
-    if let profile = resources.calibration { return profile.level(frequency: frequency, hearingLevel: level) }
-    return RelativeLevels.level(relative: level)
-  }
-
-  /// A clearly audible tone for the headphone check and the practice: 40 dB HL (or relative).
-  private func playAudible(frequency: Double, ear: Ear, duration: Double) {
-    for level in [40.0, 30, 20] {
-      if case .success(let dbfs) = dbfs(frequency: frequency, level: level) {
-        emit(.play(HeadphoneTone(frequency: frequency, levelDBFS: dbfs, ear: ear, duration: duration)))
-        return
-      }
-    }
-  }
-
-  // MARK: the check
-
-  private func startTest(now: Double) {
-    var settings = CheckProcedure.Settings()
-    settings.frequencies = resources.config.frequencies
-    if !calibrated { settings.ceiling = RelativeLevels.ceiling }
-    checkStarted = now
-    go(.test(Test(procedure: CheckProcedure(settings: settings, seed: random()))), now: now)
-  }
-
-  private func advance(_ test: inout Test, now: Double) {
-    if let notice = test.notice, now >= notice.until { test.notice = nil }
-    switch test.phase {
-    case .waiting:
-      // No new tone while the idle countdown asks whether anyone is there.
-      guard idleRemaining(now: now) > Self.countdownSeconds else { return }
-      while true {
-        switch test.procedure.next() {
-        case .finished:
-          finishTest(test, now: now)
-          return
-        case .present(let trial):
-          if let level = trial.level, case .failure = dbfs(frequency: trial.point.frequency, level: level) {
-            test.procedure.markOutOfRange()
-            continue
-          }
-          test.trial = trial
-          test.phase = .pause(until: now + trial.pause)
-          return
-        }
-      }
-    case .pause(let until):
-      guard now >= until, let trial = test.trial else { return }
-      if let level = trial.level, case .success(let dbfs) = dbfs(frequency: trial.point.frequency, level: level) {
-        emit(
-          .play(
-            HeadphoneTone(
-              frequency: trial.point.frequency, levelDBFS: dbfs, ear: trial.point.ear, duration: Self.toneSeconds)))
-      }
-      test.phase = .tone(until: now + Self.toneSeconds)
-    case .tone(let until):
-      if now >= until { test.phase = .window(until: until + Self.responseWindow) }
-    case .window(let until):
-      if now >= until {
-        test.procedure.record(.notHeard)
-        test.trial = nil
-        test.phase = .waiting
-      }
-    case .rest(let until):
-      if now >= until { test.phase = .waiting }
-    }
-  }
-
-  private func press(_ test: inout Test, now: Double) {
-    switch test.phase {
-    case .pause:
-      test.procedure.record(.pressedTooEarly)
-      test.trial = nil
-      test.phase = .waiting
-      test.notice = ("test.too_early", now + 2)
-    case .tone(let until):
-      test.procedure.record(.heard)
-      test.trial = nil
-      test.phase = .rest(until: until)
-      test.notice = ("test.press_seen", now + 0.6)
-    case .window:
-      test.procedure.record(.heard)
-      test.trial = nil
-      test.phase = .waiting
-      test.notice = ("test.press_seen", now + 0.6)
-    case .waiting, .rest:
-      test.notice = ("test.press_seen", now + 0.6)
-    }
-  }
-
-  private func finishTest(_ test: Test, now: Double) {
-    emit(.silence)
-    releaseBoxes()
-    let result = CheckResult(procedure: test.procedure, calibrated: calibrated)
-    lastResult = result
-    record(
-      mode: "headphones", reliable: result.unreliableBecause == nil, outcome: result.outcome.rawValue,
-      thresholds: result.outcomes.map {
-        SessionStore.Threshold(
-          ear: $0.point.ear.rawValue + ($0.point.isRetest ? "-retest" : ""), frequency: $0.point.frequency,
-          level: $0.threshold, presentations: $0.presentations)
-      }, now: now)
-    log("check finished: \(result.outcome.rawValue) in \(Int(now - checkStarted)) s, language \(language.code)")
-    go(.results(result), now: now)
-  }
-
-  // MARK: the group check with the boxes
-
-  private func startBoxes(now: Double) {
-    let order = boxOrder
-    checkStarted = now
-    var boxes = Boxes(order: order, heard: Array(repeating: false, count: order.count))
-    boxes.listeningUntil = now + Self.boxListenSeconds
-    sendToInstallation(.sing(box: installationBoxes[order[0]].name))
-    go(.boxes(boxes), now: now)
-  }
-
-  private func finishBoxes(_ boxes: Boxes, now: Double) {
-    releaseBoxes()
-    lastBoxes = (boxes.order, boxes.heard)
-    let highest = highestHeard(order: boxes.order, heard: boxes.heard)
-    record(
-      mode: "free-field", reliable: true,
-      outcome: highest.map { "heard up to \(Int(installationBoxes[$0].center)) Hz" } ?? "heard none",
-      thresholds: [], now: now)
-    go(.boxesResult(heard: boxes.heard), now: now)
-  }
-
-  func highestHeard(order: [Int], heard: [Bool]) -> Int? {
-    heard.lastIndex(of: true).map { order[$0] }
-  }
-
-  private func record(
-    mode: String, reliable: Bool, outcome: String, thresholds: [SessionStore.Threshold], now: Double
-  ) {
-    emit(
-      .record(
-        SessionStore.Check(
-          finishedAt: Date(), language: language.code, mode: mode, calibrated: calibrated, reliable: reliable,
-          outcome: outcome, signposting: resources.signposting.region, seconds: now - checkStarted,
-          thresholds: thresholds)))
-  }
-
-  /// What went wrong behind the visitor's back (for the staff menu and the log).
-  private(set) var problems: [String] = []
-
-  private func problem(_ message: String) {
-    problems.append(message)
-    log("error: " + message)
-  }
-
-  /// A failure the services met carrying out an effect (for the staff menu and the log).
-  public func report(_ message: String) -> [KioskEffect] {
-    problem(message)
-    return effects()
-  }
-
-  // MARK: contact request
-
-  private func typeContact(_ key: TerminalKey, _ contact: inout Contact, now: Double) {
-    switch key {
-    case .character(let character):
-      if contact.askingReach {
-        if contact.reach.count < 80 { contact.reach.append(character) }
-      } else if contact.name.count < 80 {
-        contact.name.append(character)
-      }
-      contact.error = nil
-    case .backspace:
-      if contact.askingReach { _ = contact.reach.popLast() } else { _ = contact.name.popLast() }
-    case .enter:
-      if !contact.askingReach {
-        let name = contact.name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty { contact.error = "contact.invalid_name" } else { contact.askingReach = true }
-      } else {
-        let reach = contact.reach.trimmingCharacters(in: .whitespaces)
-        guard let kind = Self.reachKind(reach) else {
-          contact.error = "contact.invalid_reach"
-          stage = .contactEntry(contact)
-          return
-        }
-        saveContact(name: contact.name.trimmingCharacters(in: .whitespaces), reach: reach, kind: kind, now: now)
-        return
-      }
-    case .left where contact.askingReach && contact.reach.isEmpty:
-      contact.askingReach = false
-    case .left where contact.name.isEmpty:
-      go(.thanks(contacted: false), now: now)
-      return
-    default: break
-    }
-    stage = .contactEntry(contact)
-  }
-
-  public enum ReachKind { case phone, email }
-
-  /// A phone number (digits, spaces, +, -, brackets; 7 to 15 digits) or an email address.
-  public static func reachKind(_ text: String) -> ReachKind? {
-    let digits = text.filter(\.isNumber).count
-    if text.allSatisfy({ $0.isNumber || " +-()".contains($0) }), (7...15).contains(digits) { return .phone }
-    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-    if parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-      !text.contains(" ")
-    {
-      return .email
-    }
-    return nil
-  }
-
-  /// The consent wording as shown, which the request records a fingerprint of.
-  var consentText: String {
-    text(
-      "contact.consent",
-      ["days": String(resources.signposting.retentionDays), "service": resources.signposting.contactService])
-  }
-
-  private func saveContact(name: String, reach: String, kind: ReachKind, now: Double) {
-    do {
-      try store?.recordContact(
-        name: name, phone: kind == .phone ? reach : nil, email: kind == .email ? reach : nil,
-        service: resources.signposting.contactService,
-        consentVersion: "\(language.code)-\(String(SeededGenerator.fingerprint(consentText) >> 32, radix: 16))",
-        days: resources.signposting.retentionDays,
-        at: Date())
-      go(.thanks(contacted: true), now: now)
-    } catch {
-      problem("could not record a contact request: \(error)")
-      go(.thanks(contacted: false), now: now)
-    }
-  }
-
-  // MARK: staff
-
-  private func typePIN(_ key: TerminalKey, entered: String, now: Double) {
-    switch key {
-    case .character(let character) where character.isNumber && entered.count < 12:
-      stage = .staffPIN(entered: entered + String(character), message: nil)
-    case .backspace:
-      stage = .staffPIN(entered: String(entered.dropLast()), message: nil)
-    case .enter:
-      guard now >= staffLockedUntil else {
-        stage = .staffPIN(entered: "", message: "locked: wait a minute")
-        return
-      }
-      if let hash = resources.config.pinHash, StaffPIN.matches(entered, hash: hash) {
-        staffFailures = 0
-        emit(.silence)
-        go(.staffMenu(message: []), now: now)
-      } else {
-        staffFailures += 1
-        if staffFailures >= 3 {
-          staffLockedUntil = now + 60
-          staffFailures = 0
-        }
-        go(
-          .staffPIN(entered: "", message: resources.config.pinHash == nil ? "wrong: no PIN is set" : "wrong PIN"),
-          now: now)
-      }
-    case .left where entered.isEmpty:
-      restart(now: now)
-    default: break
-    }
-  }
-
-  private func staffMenu(_ key: TerminalKey, now: Double) {
-    switch key {
-    case .character("1"):
-      wantsExit = true
-    case .character("2"):
-      var lines: [String] = []
-      for ear in [Ear.left, .right] {
-        switch dbfs(frequency: 1000, level: 40) {
-        case .success(let level):
-          lines.append(
-            String(
-              format: "1000 Hz at 40 %@ = %.1f dBFS, %@ ear", calibrated ? "dB HL" : "(relative)", level, ear.rawValue))
-        case .failure(let refusal):
-          lines.append("1000 Hz at 40: not played: \(refusal)")
-        }
-      }
-      lines.append(headphoneProblem ?? "headphones: open on '\(resources.config.headphoneDevice)'")
-      if case .success(let level) = dbfs(frequency: 1000, level: 40) {
-        emit(.play(HeadphoneTone(frequency: 1000, levelDBFS: level, ear: nil, duration: 3)))
-      }
-      stage = .staffMenu(message: lines)
-    case .character("3"):
-      stage = .staffMenu(message: todaysStats())
-    case .enter, .left:
-      restart(now: now)
-    default: break
-    }
-  }
-
-  func todaysStats() -> [String] {
-    guard let store else { return ["no database"] }
-    do {
-      let day = ISO8601DateFormatter.string(
-        from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
-      let today = try store.dailyStats().first { $0.day == day }
-      return [today?.summary ?? "\(day): no checks yet"] + problems.suffix(3)
-    } catch {
-      return ["cannot read the database: \(error)"]
-    }
-  }
-
 }

@@ -5,6 +5,7 @@ import BirdsongCore
 import BirdsongSynthesis
 import Foundation
 import Installation
+import InstallationService
 
 extension Birdsong {
   struct Render: ParsableCommand {
@@ -47,6 +48,12 @@ extension Birdsong {
 
     @Option(help: ArgumentHelp("An installation config: one channel per bird box.", valueName: "file"))
     var installation: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "With --installation: the local time the render starts at (HH:MM); the config's opening hours are then kept, on the audio clock.",
+        valueName: "time"))
+    var start: String?
 
     @Option(
       parsing: .unconditional, help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
@@ -107,6 +114,7 @@ extension Birdsong {
         throw fail("--sample-rate must be between 8000 and 384000 Hz, not \(sampleRate)")
       }
       let seconds = try parseDuration(duration)
+      if start != nil, installation == nil { throw fail("--start goes with --installation") }
 
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate
@@ -122,8 +130,28 @@ extension Birdsong {
         [writer ?? DiscardSink(channels: job.mixer.channels)] + (analyser.map { [$0] } ?? [])
       // The same runtime as `birdsong run`, with files for a sound card.
       let destination = SinkOutput(sinks)
+      if let program = job.program {
+        try play(program, to: destination, frames: frames, writer: writer)
+      } else {
+        try play(MixerProgram(job.mixer), to: destination, frames: frames, writer: writer)
+      }
+      if let analyser, let spectrogram {
+        try AtomicFile.write(analyser.png(panels: job.panels), to: spectrogram)
+      }
+      note(
+        "wrote \(output): \(AudioDuration.describe(job.seconds)), \(job.mixer.channels) channel(s), "
+          + "\(Int(rate)) Hz, \(sampleFormat == .float32 ? "32-bit float" : "\(sampleFormat.bitsPerSample)-bit")"
+          + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
+    }
+
+    /// Plays a program into the files through the runtime, with a progress bar; Ctrl-C leaves
+    /// no file behind.
+    private func play<Program: AudioProgram>(
+      _ program: Program, to destination: SinkOutput, frames: Int, writer: WAVWriter?
+    ) throws {
+      let rate = program.mixer.sampleRate
       let runtime = AudioRuntime(
-        program: MixerProgram(job.mixer), output: destination, options: .init(frames: frames, fadeSeconds: 0.02))
+        program: program, output: destination, options: .init(frames: frames, fadeSeconds: 0.02))
       var bar = ProgressBar(total: frames, sampleRate: rate)
       let finished = runtime.play { counters in
         if Interruption.wasRequested { return .abandon }
@@ -140,17 +168,12 @@ extension Birdsong {
         throw fail(
           "cannot write '\(output)': \(destination.failureError.map { "\($0)" } ?? runtime.failure ?? "unknown error")")
       }
-      if let analyser, let spectrogram {
-        try AtomicFile.write(analyser.png(panels: job.panels), to: spectrogram)
-      }
-      note(
-        "wrote \(output): \(AudioDuration.describe(job.seconds)), \(job.mixer.channels) channel(s), "
-          + "\(Int(rate)) Hz, \(sampleFormat == .float32 ? "32-bit float" : "\(sampleFormat.bitsPerSample)-bit")"
-          + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
     }
 
     private struct Job {
       var mixer: Mixer
+      /// The installation as a program that keeps opening hours (with --start).
+      var program: InstallationProgram?
       var seconds: Double
       var panels: [Spectrogram.Panel]
     }
@@ -171,7 +194,17 @@ extension Birdsong {
             title: box.map { "\(channel + 1) \($0.name) (\($0.sound.label))" } ?? "\(channel + 1) (NO BOX)",
             band: box?.band)
         }
-        return Job(mixer: engine.mixer, seconds: seconds ?? 30, panels: panels)
+        var program: InstallationProgram?
+        if let start {
+          guard adjusted.openingHours != nil else {
+            throw fail("--start keeps the opening hours, but \(installation) has none (schedule.hours)")
+          }
+          guard let minute = Self.minute(start) else {
+            throw fail("--start '\(start)' is not a time of day; write it like 08:55 (24-hour clock)")
+          }
+          program = InstallationProgram(engine: engine, openingHoursFrom: minute)
+        }
+        return Job(mixer: engine.mixer, program: program, seconds: seconds ?? 30, panels: panels)
       }
       let mixer = Mixer(channels: 1, sampleRate: rate, capDBFS: capDBFS)
       if let name = species {
@@ -179,13 +212,15 @@ extension Birdsong {
         let placement = try band.map { try FrequencyBand(parsing: $0) }
         let composer = try SongComposer(species: bird, band: placement, sampleRate: rate)
         mixer.add(BirdVoice(composer: composer, seed: seed ?? 1, gainDB: gain), channel: 0)
-        return Job(mixer: mixer, seconds: seconds ?? 30, panels: [.init(title: bird.commonName, band: composer.band)])
+        return Job(
+          mixer: mixer, program: nil, seconds: seconds ?? 30,
+          panels: [.init(title: bird.commonName, band: composer.band)])
       }
       if sweep {
         let sweep = try SpeciesSweep(species: try requireCatalogue(), sampleRate: rate, seed: seed ?? 1)
         mixer.add(sweep, channel: 0, gainDB: gain)
         return Job(
-          mixer: mixer, seconds: seconds ?? Double(sweep.length) / rate,
+          mixer: mixer, program: nil, seconds: seconds ?? Double(sweep.length) / rate,
           panels: [.init(title: "SPECIES SWEEP", band: nil)])
       }
       let (kind, frequency): (Stimulus.Kind, Double) =
@@ -196,7 +231,17 @@ extension Birdsong {
         seed: seed ?? 1)
       mixer.add(stimulus, channel: 0)
       let title = "\(kind.rawValue) \(FrequencyBand.format(frequency)) HZ AT \(FrequencyBand.format(level)) DBFS"
-      return Job(mixer: mixer, seconds: length, panels: [.init(title: title, band: Stimulus.band(kind, frequency))])
+      return Job(
+        mixer: mixer, program: nil, seconds: length, panels: [.init(title: title, band: Stimulus.band(kind, frequency))]
+      )
+    }
+
+    /// Minutes after midnight for "HH:MM".
+    static func minute(_ text: String) -> Int? {
+      let parts = text.split(separator: ":")
+      guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
+      else { return nil }
+      return h * 60 + m
     }
   }
 }

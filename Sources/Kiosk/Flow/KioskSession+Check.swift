@@ -1,0 +1,120 @@
+import BirdsongCore
+import BirdsongSynthesis
+import ControlProtocol
+import Foundation
+import HearingCheck
+import SessionStore
+
+/// The headphone check: levels from the calibration, trials, presses, the result.
+extension KioskSession {
+  // MARK: levels
+
+  var calibrated: Bool { resources.calibration != nil }
+
+  /// The digital level for a level of the check (dB HL with a calibration, else relative).
+  func dbfs(frequency: Double, level: Double) -> Result<Double, LevelRefusal> {
+    if let profile = resources.calibration { return profile.level(frequency: frequency, hearingLevel: level) }
+    return RelativeLevels.level(relative: level)
+  }
+
+  /// A clearly audible tone for the headphone check and the practice: 40 dB HL (or relative).
+  func playAudible(frequency: Double, ear: Ear, duration: Double) {
+    for level in [40.0, 30, 20] {
+      if case .success(let dbfs) = dbfs(frequency: frequency, level: level) {
+        emit(.play(HeadphoneTone(frequency: frequency, levelDBFS: dbfs, ear: ear, duration: duration)))
+        return
+      }
+    }
+  }
+
+  // MARK: the check
+
+  func startTest(now: Double) {
+    var settings = CheckProcedure.Settings()
+    settings.frequencies = resources.config.frequencies
+    if !calibrated { settings.ceiling = RelativeLevels.ceiling }
+    checkStarted = now
+    go(.test(Test(procedure: CheckProcedure(settings: settings, seed: random()))), now: now)
+  }
+
+  func advance(_ test: inout Test, now: Double) {
+    if let notice = test.notice, now >= notice.until { test.notice = nil }
+    switch test.phase {
+    case .waiting:
+      // No new tone while the idle countdown asks whether anyone is there.
+      guard idleRemaining(now: now) > Self.countdownSeconds else { return }
+      while true {
+        switch test.procedure.next() {
+        case .finished:
+          finishTest(test, now: now)
+          return
+        case .present(let trial):
+          if let level = trial.level, case .failure = dbfs(frequency: trial.point.frequency, level: level) {
+            test.procedure.markOutOfRange()
+            continue
+          }
+          test.trial = trial
+          test.phase = .pause(until: now + trial.pause)
+          return
+        }
+      }
+    case .pause(let until):
+      guard now >= until, let trial = test.trial else { return }
+      if let level = trial.level, case .success(let dbfs) = dbfs(frequency: trial.point.frequency, level: level) {
+        emit(
+          .play(
+            HeadphoneTone(
+              frequency: trial.point.frequency, levelDBFS: dbfs, ear: trial.point.ear, duration: Self.toneSeconds)))
+      }
+      test.phase = .tone(until: now + Self.toneSeconds)
+    case .tone(let until):
+      if now >= until { test.phase = .window(until: until + Self.responseWindow) }
+    case .window(let until):
+      if now >= until {
+        test.procedure.record(.notHeard)
+        test.trial = nil
+        test.phase = .waiting
+      }
+    case .rest(let until):
+      if now >= until { test.phase = .waiting }
+    }
+  }
+
+  func press(_ test: inout Test, now: Double) {
+    switch test.phase {
+    case .pause:
+      test.procedure.record(.pressedTooEarly)
+      test.trial = nil
+      test.phase = .waiting
+      test.notice = ("test.too_early", now + 2)
+    case .tone(let until):
+      test.procedure.record(.heard)
+      test.trial = nil
+      test.phase = .rest(until: until)
+      test.notice = ("test.press_seen", now + 0.6)
+    case .window:
+      test.procedure.record(.heard)
+      test.trial = nil
+      test.phase = .waiting
+      test.notice = ("test.press_seen", now + 0.6)
+    case .waiting, .rest:
+      test.notice = ("test.press_seen", now + 0.6)
+    }
+  }
+
+  func finishTest(_ test: Test, now: Double) {
+    emit(.silence)
+    releaseBoxes()
+    let result = CheckResult(procedure: test.procedure, calibrated: calibrated)
+    lastResult = result
+    record(
+      mode: "headphones", reliable: result.unreliableBecause == nil, outcome: result.outcome.rawValue,
+      thresholds: result.outcomes.map {
+        SessionStore.Threshold(
+          ear: $0.point.ear.rawValue + ($0.point.isRetest ? "-retest" : ""), frequency: $0.point.frequency,
+          level: $0.threshold, presentations: $0.presentations)
+      }, now: now)
+    log("check finished: \(result.outcome.rawValue) in \(Int(now - checkStarted)) s, language \(language.code)")
+    go(.results(result), now: now)
+  }
+}
