@@ -50,13 +50,14 @@ public struct SampleEncoder: Sendable {
     }
   }
 
-  /// Scales to an integer of `scale` full scale (a power of two), rounded to nearest (halves
-  /// up) and clamped to [-scale, scale - 1]. The rounding shifts into positive numbers and
-  /// truncates: no branch on the sample's sign, which a waveform flips all the time.
+  /// Scales to an integer of `scale` full scale (a power of two), rounded to nearest (ties to
+  /// even) and clamped to [-scale, scale - 1]. Adding 1.5 * 2^52 rounds in the floating-point
+  /// unit and leaves the integer in the low bits of the double: no branch and no conversion
+  /// instruction, about twice as fast as converting.
   @inline(__always)
   static func quantise(_ x: Float, scale: Double, offset: Double = 0) -> Int32 {
     let y = min(max(Double(clamp(x)) * scale + offset, -scale), scale - 1)
-    return Int32(truncatingIfNeeded: Int64(y + scale + 0.5) - Int64(scale))
+    return Int32(truncatingIfNeeded: (y + 6_755_399_441_055_744.0).bitPattern)
   }
 
   /// Clamps to [-1, 1]; NaN becomes 0.
