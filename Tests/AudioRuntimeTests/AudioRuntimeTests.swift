@@ -133,7 +133,8 @@ struct CountingTone: AudioGenerator {
     #expect(counters.outages == 1 && counters.reconnects == 1)
   }
 
-  @Test func aFailedFileEndsTheRenderAndSaysWhy() throws {
+  @Test(arguments: [false, true])
+  func aFailedFileEndsTheRenderAndSaysWhy(writerThread: Bool) throws {
     let folder = temporaryFolder()
     // A WAV writer whose file system refuses: the folder is made read-only after opening.
     let writer = try WAVWriter(path: folder + "/out.wav", sampleRate: 48000, channels: 2, format: .pcm16)
@@ -148,10 +149,24 @@ struct CountingTone: AudioGenerator {
     }
     let full = FullDisk()
     let runtime = AudioRuntime(
-      program: MixerProgram(toneMixer()), output: SinkOutput([writer, full]), options: .init(frames: 10 * 48000))
+      program: MixerProgram(toneMixer()), output: SinkOutput([writer, full], writerThread: writerThread),
+      options: .init(frames: 10 * 48000))
     #expect(!runtime.run())
     #expect(runtime.failure?.contains("No space left") == true)
     #expect(!FileManager.default.fileExists(atPath: folder + "/out.wav"), "a half-written file was put in place")
+  }
+
+  @Test func aWriterThreadWritesExactlyWhatTheRenderThreadMade() throws {
+    let direct = MemorySink(channels: 2)
+    let threaded = MemorySink(channels: 2)
+    for (sink, writerThread) in [(direct, false), (threaded, true)] {
+      let runtime = AudioRuntime(
+        program: MixerProgram(toneMixer()), output: SinkOutput([sink], writerThread: writerThread),
+        options: .init(frames: 300_001))  // not a whole number of slots or blocks
+      #expect(runtime.run())
+    }
+    #expect(threaded.samples.count == 600_002)
+    #expect(threaded.samples == direct.samples)
   }
 
   @Test func aStopFadesOutInsteadOfCutting() throws {

@@ -129,7 +129,7 @@ extension Birdsong {
       let sinks: [any AudioSink] =
         [writer ?? DiscardSink(channels: job.mixer.channels)] + (analyser.map { [$0] } ?? [])
       // The same runtime as `birdsong run`, with files for a sound card.
-      let destination = SinkOutput(sinks)
+      let destination = SinkOutput(sinks, writerThread: true)
       if let program = job.program {
         try play(program, to: destination, frames: frames, writer: writer)
       } else {
