@@ -129,7 +129,8 @@ extension Birdsong {
       let sinks: [any AudioSink] =
         [writer ?? DiscardSink(channels: job.mixer.channels)] + (analyser.map { [$0] } ?? [])
       // The same runtime as `birdsong run`, with files for a sound card.
-      let destination = SinkOutput(sinks, writerThread: true)
+      // Files are encoded and written on a second core; discarded audio needs no copy.
+      let destination = SinkOutput(sinks, writerThread: writer != nil || analyser != nil)
       if let program = job.program {
         try play(program, to: destination, frames: frames, writer: writer)
       } else {
