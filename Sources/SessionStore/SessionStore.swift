@@ -196,9 +196,10 @@ public final class SessionStore: Sendable {
       ]
       for row in rows {
         let fields: [String] = [
-          "\(row["id"] as Int64)", row["finished_at"], row["language"], row["mode"],
-          (row["calibrated"] as Bool) ? "yes" : "no", (row["reliable"] as Bool) ? "yes" : "no", row["outcome"],
-          row["signposting"], String(format: "%.0f", row["seconds"] as Double), row["ear"] as String? ?? "",
+          "\(row["id"] as Int64)", row["finished_at"], Self.inert(row["language"]), Self.inert(row["mode"]),
+          (row["calibrated"] as Bool) ? "yes" : "no", (row["reliable"] as Bool) ? "yes" : "no",
+          Self.inert(row["outcome"]), Self.inert(row["signposting"]), String(format: "%.0f", row["seconds"] as Double),
+          Self.inert(row["ear"] as String? ?? ""),
           (row["frequency"] as Double?).map { String(format: "%.0f", $0) } ?? "",
           (row["level"] as Double?).map { String(format: "%.1f", $0) }
             ?? (row["ear"] as String? == nil ? "" : "not measured"),
@@ -206,7 +207,7 @@ public final class SessionStore: Sendable {
         ]
         lines.append(fields.map(Self.csvField).joined(separator: ","))
       }
-      return lines.joined(separator: "\n") + "\n"
+      return lines.joined(separator: "\r\n") + "\r\n"
     }
   }
 
@@ -223,13 +224,13 @@ public final class SessionStore: Sendable {
       var lines = ["request,created_at,keep_until,consent_version,name,phone,email,service"]
       for row in rows {
         let fields: [String] = [
-          "\(row["id"] as Int64)", row["created_at"], row["keep_until"], row["consent_version"],
+          "\(row["id"] as Int64)", row["created_at"], row["keep_until"], Self.inert(row["consent_version"]),
           Self.inert(row["name"]), Self.inert(row["phone"] as String? ?? ""), Self.inert(row["email"] as String? ?? ""),
-          row["service"],
+          Self.inert(row["service"]),
         ]
         lines.append(fields.map(Self.csvField).joined(separator: ","))
       }
-      return lines.joined(separator: "\n") + "\n"
+      return lines.joined(separator: "\r\n") + "\r\n"
     }
   }
 
@@ -260,15 +261,17 @@ public final class SessionStore: Sendable {
     try database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
   }
 
-  /// What a visitor typed, made harmless for a spreadsheet: a leading =, +, - or @ would
-  /// otherwise be taken as a formula.
+  /// A text field made harmless for a spreadsheet: a leading =, +, -, @, tab or CR would
+  /// otherwise be taken as (part of) a formula, so it gets a leading apostrophe.
   static func inert(_ text: String) -> String {
-    guard let first = text.first, "=+-@".contains(first) else { return text }
+    guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
     return "'" + text
   }
 
+  /// A field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a
+  /// quote, a CR or an LF.
   static func csvField(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+    text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
       ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
   }
 }

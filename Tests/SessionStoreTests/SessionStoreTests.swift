@@ -35,8 +35,24 @@ import Testing
     #expect(stats.count == 1 && stats[0].checks == 2)
     #expect(stats[0].outcomes == ["within": 1, "refer": 1] && stats[0].languages == ["en": 1, "fr": 1])
     let csv = try store.exportCSV()
-    #expect(csv.split(separator: "\n").count == 1 + 4)
+    #expect(csv.components(separatedBy: "\r\n").dropLast().count == 1 + 4)
     #expect(csv.contains("not measured") && !csv.contains("A Visitor"))
+  }
+
+  @Test func exportsAreRFC4180AndNoFieldRunsAsAFormula() throws {
+    let store = try SessionStore(path: temporaryFolder() + "/csv.sqlite")
+    let now = Date()
+    try store.recordContact(
+      name: "=HYPERLINK(\"http://x\"),\r\nEve", phone: "+44 7700 900123", email: nil, service: "\tcmd",
+      consentVersion: "v1", days: 30, at: now)
+    let csv = try store.exportContactsCSV(now: now)
+    let lines = csv.components(separatedBy: "\r\n")
+    #expect(lines[0].hasPrefix("request,created_at"))
+    // The name is one quoted field with its quotes doubled and its line break kept inside.
+    #expect(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\"),\r\nEve\","), "\(csv)")
+    #expect(csv.contains(",'+44 7700 900123,"))
+    #expect(csv.contains(",'\tcmd\r\n"))
+    #expect(csv.hasSuffix("\r\n"))
   }
 
   @Test func purgesOldChecksWithTheirThresholdsAndExpiredContacts() throws {
