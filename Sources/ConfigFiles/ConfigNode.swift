@@ -77,6 +77,16 @@ public struct ConfigNode {
     return entries
   }
 
+  /// One key of a mapping, whatever other keys it has (for reading one setting of another
+  /// program's file); nil when the key is not there.
+  public func entry(_ key: String) throws(ConfigError) -> ConfigNode? {
+    guard let mapping = node.mapping else { throw error("expected a mapping of 'key: value' lines here") }
+    for (name, value) in mapping where name.string == key {
+      return ConfigNode(node: value, file: file, field: field.isEmpty ? key : "\(field).\(key)")
+    }
+    return nil
+  }
+
   public func sequence() throws(ConfigError) -> [ConfigNode] {
     guard let sequence = node.sequence else { throw error("expected a list here (lines starting with '- ')") }
     return sequence.enumerated().map { ConfigNode(node: $1, file: file, field: "\(field)[\($0 + 1)]") }

@@ -1,3 +1,4 @@
+import BirdsongAudio
 import BirdsongSynthesis
 import Foundation
 import TestSupport
@@ -45,6 +46,8 @@ import Testing
     "noise": 0x306d_610e_45d2_fd49,
     "song": 0xc447_7354_264d_a005,
     "song placed in 500-1000 Hz": 0xab90_2a74_0995_5f94,
+    "16-bit WAV": 0x78d1_284b_75ab_0eeb,
+    "24-bit WAV": 0x33f3_b86c_f7b9_0b50,
   ]
 
   @Test func rendersAreTheSameAsInTheLastRelease() throws {
@@ -58,6 +61,17 @@ import Testing
     actual["song"] = Self.hash(Self.render(BirdVoice(composer: composer, seed: 11), seconds: 10))
     let placed = try SongComposer(species: bird, band: try FrequencyBand(low: 500, high: 1000), sampleRate: 48000)
     actual["song placed in 500-1000 Hz"] = Self.hash(Self.render(BirdVoice(composer: placed, seed: 11), seconds: 10))
+    // The encoded bytes too: rounding and dither are part of what a file holds.
+    for format in [SampleFormat.pcm16, .pcm24] {
+      let path = temporaryFolder() + "/golden.wav"
+      let writer = try WAVWriter(path: path, sampleRate: 48000, channels: 1, format: format)
+      let warble = try Stimulus(.warble, frequency: 3000, levelDBFS: -3, duration: 2, sampleRate: 48000)
+      let samples = Self.render(warble, seconds: 2)
+      try samples.withUnsafeBufferPointer { try writer.write($0) }
+      try writer.finish()
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+      actual["\(format.bitsPerSample)-bit WAV"] = Self.hash(bytes.map { Float($0) })
+    }
     for (name, hash) in actual.sorted(by: { $0.key < $1.key }) {
       #expect(
         hash == Self.expected[name],

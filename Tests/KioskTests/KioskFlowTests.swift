@@ -206,3 +206,37 @@ struct FlowError: Error, CustomStringConvertible {
     #expect(!sent.contains(.sing(box: "Pines")), "the high box sang first")
   }
 }
+
+@Suite struct StaffLockoutTests {
+  @Test func aLockoutShowsForAMomentAndEndsAfterAMinute() throws {
+    let root = packageRoot()
+    let hash = try #require(StaffPIN.hash("2468"))
+    let config = try KioskConfig.parse(
+      """
+      locales: \(root)/Config/locales
+      signposting: \(root)/Config/signposting/england.yaml
+      installation: none
+      staff: {pin_hash: "\(hash)"}
+      """, file: "kiosk.yaml")
+    let session = KioskSession(resources: try KioskResources.load(config), store: nil)
+    func screen(_ now: Double) -> String {
+      session.frame(width: 100, height: 30, now: now).lines.map(\.text).joined(separator: "\n")
+    }
+    func enter(_ pin: String, at now: Double) {
+      session.handle(.staffChord, now: now)
+      for digit in pin { session.handle(.character(digit), now: now) }
+      session.handle(.enter, now: now)
+    }
+    session.reset(now: 0)
+    let start = screen(0)
+    for attempt in 0..<3 { enter("1111", at: Double(attempt) * 5 + 1) }
+    enter("2468", at: 20)  // right, but locked
+    #expect(screen(20).contains("locked"), "\(screen(20))")
+    session.tick(now: 24)
+    #expect(!screen(24).contains("locked"), "the lockout message stayed on screen")
+    #expect(screen(24) == start, "the kiosk did not go back to where it was")
+    enter("2468", at: 80)  // the minute is over
+    #expect(screen(80).contains("1"), "the staff menu did not open after the lockout")
+    #expect(!screen(80).contains("locked"))
+  }
+}

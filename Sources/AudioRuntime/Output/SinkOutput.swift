@@ -60,6 +60,7 @@ public final class SinkOutput: AudioOutput {
 
   public func abandon() {
     if let writer {
+      writer.skipWrites()  // the file is going: what is queued need not be written first
       writer.finish()
       error = error ?? writer.error
       self.writer = nil
@@ -84,6 +85,7 @@ public final class SinkOutput: AudioOutput {
     private let done = DispatchSemaphore(value: 0)
     private let failed = Atomic<Bool>(false)
     private let ending = Atomic<Bool>(false)
+    private let skipping = Atomic<Bool>(false)
     private(set) var error: (any Error)?
     /// The producer's slot and how far it is filled.
     private var current = 0
@@ -127,6 +129,9 @@ public final class SinkOutput: AudioOutput {
       filled = 0
     }
 
+    /// From now on, slots are handed back unwritten.
+    func skipWrites() { skipping.store(true, ordering: .relaxed) }
+
     /// Hands over what is left, and waits for the writer to write it and end.
     func finish() {
       if filled > 0 { handOver() }
@@ -143,7 +148,7 @@ public final class SinkOutput: AudioOutput {
         if ending.load(ordering: .acquiring), counts[slot] == 0 { return }
         let count = counts[slot]
         counts[slot] = 0
-        if !failed.load(ordering: .relaxed) {
+        if !failed.load(ordering: .relaxed), !skipping.load(ordering: .relaxed) {
           let buffer = UnsafeBufferPointer(start: slots + slot * Self.slotSamples, count: count)
           do {
             for sink in sinks { try sink.write(buffer) }

@@ -21,6 +21,8 @@ public struct KioskConfig: Sendable {
   /// The running installation's control socket: its boxes sing in the group check and are
   /// quieted during a headphone check; nil when the kiosk stands alone.
   public var installationSocket: String?
+  /// Settings that still work but should be written another way (for `config check`).
+  public var notes: [String] = []
   public var idleTimeout: Double
   /// How long the boxes are asked to stay quiet for one headphone check (renewed while it runs).
   public var quietSeconds: Double
@@ -51,11 +53,16 @@ public struct KioskConfig: Sendable {
       rate = try headphones["sample_rate"]?.integer(in: 22050...192000) ?? rate
     }
     let calibration = try top["calibration"]?.string()
-    let installation = try top["installation"]?.string()
-    if let installation, installation.hasSuffix(".yaml") || installation.hasSuffix(".yml") {
-      throw top["installation"]!.error(
-        "'installation:' names the running installation's control socket (its control_socket, e.g. "
-          + "/tmp/birdsong.sock), not its config file; the kiosk asks the installation for its boxes")
+    var installation = try top["installation"]?.string()
+    var notes: [String] = []
+    if let file = installation, file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
+      // Earlier versions named the installation's config here: take its control_socket, and
+      // say that the setting has changed.
+      let other = try ConfigNode.load(path: file, hint: "'installation:' names the running installation's socket")
+      let socket = try other.entry("control_socket")?.string() ?? "/tmp/birdsong.sock"
+      installation = socket
+      notes.append(
+        "'installation: \(file)' now names the installation's control socket: write 'installation: \(socket)'")
     }
     var frequencies = CheckProcedure.Settings().frequencies
     if let list = top["frequencies"] {
@@ -83,7 +90,7 @@ public struct KioskConfig: Sendable {
       signpostingFile: try path("signposting", "Config/signposting/england.yaml"),
       calibrationFile: calibration == "none" ? nil : calibration,
       databaseFile: try path("database", "Data/sessions.sqlite"), headphoneDevice: device, sampleRate: rate,
-      installationSocket: installation == "none" ? nil : installation,
+      installationSocket: installation == "none" ? nil : installation, notes: notes,
       idleTimeout: try top["idle_timeout"]?.duration(in: 5...3600) ?? 90,
       quietSeconds: try top["quiet_seconds"]?.duration(in: 30...3600) ?? 600, frequencies: frequencies,
       keys: try top["keys"].map { node throws(ConfigError) in try KeyMap.read(node) } ?? .standard,

@@ -17,7 +17,8 @@ extension KioskSession {
       stage = .staffPIN(entered: String(entered.dropLast()), message: nil)
     case .enter:
       guard now >= staffLockedUntil else {
-        stage = .staffPIN(entered: "", message: "locked: wait a minute")
+        let seconds = Int((staffLockedUntil - now).rounded(.up))
+        go(.staffPIN(entered: "", message: "locked: try again in \(seconds) s"), now: now)
         return
       }
       if let hash = resources.config.pinHash, StaffPIN.matches(entered, hash: hash) {

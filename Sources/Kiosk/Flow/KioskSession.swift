@@ -211,7 +211,12 @@ public final class KioskSession {
     }
     switch stage {
     case .attract:
-      if action == .ok || action == .hear { go(.language(selected: languageIndex), now: now) }
+      if action == .ok || action == .hear {
+        // A visitor begins: ask the installation now what boxes it has (it may have started,
+        // stopped or been reloaded since the last visitor).
+        installationBoxes = hasInstallation ? boxes() : []
+        go(.language(selected: languageIndex), now: now)
+      }
     case .language(let selected):
       let count = resources.languages.count
       switch action {
@@ -350,8 +355,8 @@ public final class KioskSession {
       }
     case .thanks:
       if now - stageStarted >= Self.thanksSeconds { restart(now: now) }
-    case .staffPIN(_, let message?) where now - stageStarted > 3 && message.hasPrefix("wrong"):
-      restart(now: now)
+    case .staffPIN(_, .some) where now - stageStarted > 3:
+      restart(now: now)  // a refusal shows for 3 s, then the kiosk is back at the start
     default: break
     }
   }
@@ -399,7 +404,7 @@ public final class KioskSession {
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
     lastResult = nil
     lastBoxes = nil
-    installationBoxes = hasInstallation ? boxes() : []
+    installationBoxes = []
     go(.attract, now: now)
   }
 

@@ -88,7 +88,10 @@ extension Birdsong {
         } catch {
           throw fail("\(error)")
         }
-        var warnings: [String] = []
+        var warnings = resources.config.notes
+        if let socket = resources.config.installationSocket, !FileManager.default.fileExists(atPath: socket) {
+          warnings.append("no installation is running on \(socket) now: the group check waits for one")
+        }
         if let hash = resources.config.pinHash {
           if StaffPIN.matches(KioskConfig.examplePIN, hash: hash) {
             warnings.append("the staff PIN is still the example 1234: set your own with 'birdsong kiosk --hash-pin'")

@@ -38,6 +38,7 @@ extension Birdsong {
       } catch {
         throw fail("\(error)")
       }
+      for line in settings.notes { note("birdsong: warning: \(config): \(line)") }
       if settings.pinHash == nil {
         note("birdsong: warning: \(config) has no staff PIN: the kiosk can only be stopped from outside (SIGTERM)")
       }
