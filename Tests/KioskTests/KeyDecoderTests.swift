@@ -102,3 +102,37 @@ import Testing
     } throws: { "\($0)".contains("--hash-pin") }
   }
 }
+
+@Suite struct ControlStringTests {
+  func keys(_ text: String) -> [TerminalKey] {
+    var decoder = KeyDecoder()
+    return decoder.feed(Array(text.utf8))
+  }
+
+  @Test func altKeysAndTerminalStringsTypeNothing() {
+    #expect(keys("\u{1B}a").isEmpty, "Alt-a typed a letter")
+    #expect(keys("\u{1B}]0;title\u{07}x") == [.character("x")], "an OSC string leaked")
+    #expect(keys("\u{1B}P1$r0m\u{1B}\\y") == [.character("y")], "a DCS string leaked")
+    #expect(keys("\u{1B}_app\u{1B}\\") == [])
+    // The same, arriving in pieces.
+    var decoder = KeyDecoder()
+    #expect(decoder.feed(Array("\u{1B}]52;c;".utf8)).isEmpty)
+    #expect(decoder.feed(Array("aGk=\u{07}z".utf8)) == [.character("z")])
+  }
+
+  @Test func invisibleAndControlCharactersAreNotKeys() {
+    for invisible in ["\u{202E}", "\u{200B}", "\u{2066}", "\u{FEFF}", "\u{9B}", "\u{E000}"] {
+      #expect(keys(invisible).isEmpty, "U+\(String(invisible.unicodeScalars.first!.value, radix: 16)) became a key")
+    }
+    #expect(keys("é") == [.character("é")])
+  }
+
+  @Test func contactFieldsTakeWhatANameOrAnAddressNeeds() {
+    for good in ["A", "é", "ß", "Ł", "李", "ا", "-", "'", " "] {
+      #expect(KioskSession.fitsName(Character(good)), "\(good)")
+    }
+    for bad in ["=", "<", "😀", "1", "\u{202E}", ";"] { #expect(!KioskSession.fitsName(Character(bad)), "\(bad)") }
+    for good in ["0", "+", "@", "a", ".", "_", "(", " "] { #expect(KioskSession.fitsReach(Character(good)), "\(good)") }
+    for bad in ["=", "'", "é", "😀", ",", "\""] { #expect(!KioskSession.fitsReach(Character(bad)), "\(bad)") }
+  }
+}

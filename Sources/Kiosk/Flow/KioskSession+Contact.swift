@@ -9,12 +9,34 @@ import SessionStore
 extension KioskSession {
   // MARK: contact request
 
+  /// What a name needs: letters and marks of any script, spaces, apostrophes, hyphens and
+  /// full stops. Not symbols, emoji, controls or invisible characters (a bidi override would
+  /// make a name read differently from what is stored).
+  public static func fitsName(_ character: Character) -> Bool {
+    character.unicodeScalars.allSatisfy { scalar in
+      switch scalar.properties.generalCategory {
+      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .nonspacingMark,
+        .spacingMark:
+        true
+      default: " '’-.".unicodeScalars.contains(scalar)
+      }
+    }
+  }
+
+  /// What a phone number or an email address needs.
+  public static func fitsReach(_ character: Character) -> Bool {
+    character.unicodeScalars.allSatisfy { scalar in
+      scalar.properties.generalCategory == .decimalNumber
+        || (scalar.isASCII && (scalar.properties.isAlphabetic || "+()-. @_".unicodeScalars.contains(scalar)))
+    }
+  }
+
   func typeContact(_ key: TerminalKey, _ contact: inout Contact, now: Double) {
     switch key {
     case .character(let character):
       if contact.askingReach {
-        if contact.reach.count < 80 { contact.reach.append(character) }
-      } else if contact.name.count < 80 {
+        if contact.reach.count < 80, Self.fitsReach(character) { contact.reach.append(character) }
+      } else if contact.name.count < 80, Self.fitsName(character) {
         contact.name.append(character)
       }
       contact.error = nil

@@ -26,8 +26,22 @@ public struct KeyDecoder: Sendable {
     while let first = pending.first {
       if first == 0x1B {  // ESC: an arrow key (ESC [ C) or a stray sequence
         guard pending.count >= 2 else { break }
+        // OSC, DCS, SOS, PM and APC strings (ESC ] ... BEL, ESC P ... ESC \ and the like):
+        // a terminal's replies and pasted control strings. Dropped whole, up to their end.
+        if [UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "X"), UInt8(ascii: "^"), UInt8(ascii: "_")]
+          .contains(pending[1])
+        {
+          guard let end = Self.stringTerminator(in: pending) else {
+            if pending.count > 4096 { pending.removeAll() }  // never ends: drop it
+            break
+          }
+          pending.removeSubrange(0..<end)
+          continue
+        }
         guard pending[1] == UInt8(ascii: "[") || pending[1] == UInt8(ascii: "O") else {
-          pending.removeFirst()  // a lone ESC, or ESC + key: ignore the ESC
+          // Alt + a printable key arrives as ESC and the key: the pair is dropped, not typed.
+          // ESC before a control key (Enter, say) is a lone ESC: only the ESC goes.
+          pending.removeFirst((0x20...0x7E).contains(pending[1]) || pending[1] >= 0x80 ? 2 : 1)
           continue
         }
         // A CSI sequence ends with a byte in 0x40...0x7E.
@@ -46,7 +60,12 @@ public struct KeyDecoder: Sendable {
         guard pending.count >= length else { break }
         let scalarBytes = pending.prefix(length)
         pending.removeFirst(length)
-        if let text = String(validating: scalarBytes, as: UTF8.self), let character = text.first {
+        // C1 controls (8-bit CSI, OSC ...), format characters (bidi overrides, zero-width
+        // joiners) and the like are not keys.
+        if let text = String(validating: scalarBytes, as: UTF8.self), let character = text.first,
+          let scalar = character.unicodeScalars.first,
+          ![.control, .format, .privateUse, .unassigned, .surrogate].contains(scalar.properties.generalCategory)
+        {
           staffArmed = false
           keys.append(.character(character))
         }
@@ -70,5 +89,16 @@ public struct KeyDecoder: Sendable {
       }
     }
     return keys
+  }
+
+  /// Where a control string that starts `bytes` ends (the index after its BEL or ESC \).
+  static func stringTerminator(in bytes: [UInt8]) -> Int? {
+    var index = 2
+    while index < bytes.count {
+      if bytes[index] == 0x07 { return index + 1 }
+      if bytes[index] == 0x1B, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\") { return index + 2 }
+      index += 1
+    }
+    return nil
   }
 }
