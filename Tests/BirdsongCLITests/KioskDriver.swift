@@ -26,11 +26,18 @@ final class KioskDriver {
       profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n"
     }
     try profile.write(toFile: folder + "/calibration.yaml", atomically: true, encoding: .utf8)
+    // The shipped signposting with the call-back service filled in, as a venue would; its
+    // local placeholders stay (the screen must not show them).
+    let signposting = try String(contentsOfFile: root + "/Config/signposting/england.yaml", encoding: .utf8)
+      .replacingOccurrences(
+        of: "service: \"PLACEHOLDER - the audiology service that follows up\"",
+        with: "service: \"Test Audiology\"")
+    try signposting.write(toFile: folder + "/signposting.yaml", atomically: true, encoding: .utf8)
     let hash = try Self.pinHash()
     let config = """
       language: en
       locales: \(root)/Config/locales
-      signposting: \(root)/Config/signposting/england.yaml
+      signposting: \(folder)/signposting.yaml
       calibration: \(folder)/calibration.yaml
       database: \(database)
       headphones:

@@ -248,7 +248,10 @@ extension KioskSession {
     body.blank()
     switch result.outcome {
     case .notMeasured:
+      // Nothing was measured well enough to draw: no audiogram, no numbers.
       body.paragraph(text("results.not_measured"), .strong)
+      body.paragraph(text("results.next_step"))
+      return
     case .within:
       body.paragraph(text("outcome.within"), .strong)
     case .refer:
@@ -257,9 +260,10 @@ extension KioskSession {
       body.paragraph(text("outcome.relative"), .strong)
     }
     if result.outcome != .notMeasured {
-      if let average = result.betterEarAverage, let grade = result.grade {
-        body.paragraph(
-          text("results.grade", ["level": String(Int(average.rounded())), "grade": text("grade.\(grade.rawValue)")]))
+      // The WHO grade only where it agrees with the outcome: results never contradict
+      // themselves (a referral for one frequency can come with typical hearing on average).
+      if let grade = result.grade, (result.outcome == .refer) == (grade != .normal) {
+        body.paragraph(text("results.grade", ["grade": text("grade.\(grade.rawValue)")]))
       }
       let birds = result.harderFrequencies.map { birdName(for: $0) }
       var seen: Set<String> = []
@@ -296,14 +300,16 @@ extension KioskSession {
     body.paragraph(text("signpost.title"), .title)
     body.blank()
     drawRedFlags(&body)
-    for service in signposting.urgent { drawService(service, &body) }
+    // Placeholders are for `config check` to name, never for visitors to read.
+    for service in signposting.urgent where !service.isPlaceholder { drawService(service, &body) }
     body.blank()
     body.paragraph(text("signpost.routes"), .strong)
-    for service in signposting.routes { drawService(service, &body) }
-    if !signposting.local.isEmpty {
+    for service in signposting.routes where !service.isPlaceholder { drawService(service, &body) }
+    let local = signposting.local.filter { !$0.isPlaceholder }
+    if !local.isEmpty {
       body.blank()
       body.paragraph(text("signpost.local"), .strong)
-      for service in signposting.local { drawService(service, &body) }
+      for service in local { drawService(service, &body) }
     }
   }
 

@@ -277,7 +277,9 @@ public final class KioskSession {
     case .boxesResult:
       if action == .ok { go(.signposting, now: now) }
     case .signposting:
-      if action == .ok { go(.contactOffer, now: now) }
+      // No contact request while the service that would call back is still a placeholder.
+      let canOffer = !resources.signposting.contactService.contains("PLACEHOLDER")
+      if action == .ok { go(canOffer ? .contactOffer : .thanks(contacted: false), now: now) }
     case .contactOffer:
       if action == .ok {
         go(.contactConsent, now: now)
