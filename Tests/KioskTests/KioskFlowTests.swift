@@ -241,3 +241,48 @@ struct FlowError: Error, CustomStringConvertible {
     #expect(!screen(80).contains("locked"))
   }
 }
+
+/// The headphone check lets everyone through: louder each time, and a way on when nothing is
+/// heard that still leads to where to get a hearing test.
+@Suite struct HeadphoneCheckTests {
+  func begin() throws -> (KioskSession, [KioskEffect]) {
+    let session = KioskSession(resources: try KioskFlowTests.resources(), store: nil)
+    var effects = session.reset(now: 0)
+    for second in [1.0, 2, 3] { effects += session.handle(.enter, now: second) }  // attract, language, about
+    return (session, effects)
+  }
+
+  @Test func aVisitorWithASevereLossHearsTheCheckToneAsItRises() throws {
+    let (session, _) = try begin()
+    // This visitor hears 1 kHz only from 65 dB HL (-15 dBFS with this calibration).
+    var heardAt: Double?
+    var now = 3.0
+    while now < 20, heardAt == nil {
+      now += 0.05
+      for case .play(let tone) in session.tick(now: now) where tone.levelDBFS >= -15 && tone.ear == .left {
+        heardAt = now
+      }
+    }
+    let when = try #require(heardAt, "the check tone never reached 65 dB HL")
+    #expect(when < 3 + 10, "it took \(when - 3) s to get loud enough")
+    // Heard: the practice then plays at that level, not back at 40 dB HL.
+    session.handle(.enter, now: now + 0.1)  // left heard
+    var practiceLevels: [Double] = []
+    for step in 1...200 {
+      let t = now + 0.1 + Double(step) * 0.05
+      if step == 40 { session.handle(.enter, now: t) }  // right heard (it starts at 40 again)
+      for case .play(let tone) in session.tick(now: t) { practiceLevels.append(tone.levelDBFS) }
+    }
+    #expect(practiceLevels.contains { $0 >= -15 }, "the practice went back to a level this visitor cannot hear")
+  }
+
+  @Test func nothingHeardLeadsOnToWhereToGetTested() throws {
+    let (session, _) = try begin()
+    session.handle(.left, now: 4)  // "I do not hear it"
+    let trouble = session.frame(width: 100, height: 30, now: 4).lines.map(\.text).joined(separator: "\n")
+    #expect(trouble.contains("where to get a hearing test"), "\(trouble)")
+    session.handle(.right, now: 5)
+    let next = session.frame(width: 100, height: 30, now: 5).lines.map(\.text).joined(separator: "\n")
+    #expect(next.contains("NHS 111") || next.contains("GP"), "\(next)")
+  }
+}

@@ -91,7 +91,7 @@ extension KioskSession {
       }
       if trouble {
         body.paragraph(text("headphones.trouble"), .alert)
-        return [hint(.ok, "hint.retry")]
+        return [hint(.ok, "hint.retry"), hint(.right, "hint.where_to_test"), hint(.left, "hint.stop")]
       }
       body.paragraph(text("headphones.check", ["ear": text("ear.\(ear.rawValue)")]))
       body.blank()

@@ -18,14 +18,22 @@ extension KioskSession {
   }
 
   /// A clearly audible tone for the headphone check and the practice: 40 dB HL (or relative).
-  func playAudible(frequency: Double, ear: Ear, duration: Double) {
-    for level in [40.0, 30, 20] {
-      if case .success(let dbfs) = dbfs(frequency: frequency, level: level) {
+  /// Plays a tone meant to be heard: at `level`, or the loudest playable level below it.
+  /// Returns the level played.
+  @discardableResult
+  func playAudible(frequency: Double, ear: Ear, duration: Double, level: Double = 40) -> Double? {
+    for candidate in stride(from: level, through: 20, by: -10) {
+      if case .success(let dbfs) = dbfs(frequency: frequency, level: candidate) {
         emit(.play(HeadphoneTone(frequency: frequency, levelDBFS: dbfs, ear: ear, duration: duration)))
-        return
+        return candidate
       }
     }
+    return nil
   }
+
+  /// The headphone check's tone rises 10 dB each time it repeats, from 40 to 80 dB HL, so a
+  /// visitor with a severe loss hears it too (and the practice then plays at that level).
+  static func checkToneLevel(repeat count: Int) -> Double { min(40 + 10 * Double(count), 80) }
 
   // MARK: the check
 

@@ -243,8 +243,17 @@ public final class KioskSession {
       if headphoneProblem != nil {
         if action == .left { restart(now: now) }  // the headphones do not work: nothing to do here
       } else if trouble {
-        if action == .ok { go(.headphoneCheck(ear: .left, trouble: false), now: now) }
+        switch action {
+        case .ok: go(.headphoneCheck(ear: .left, trouble: false), now: now)
+        // Nothing heard even at the loudest: it may be the hearing, not the headphones. The
+        // way on leads to where to get a full hearing test.
+        case .right: go(.signposting, now: now)
+        case .left: restart(now: now)
+        case .hear: break
+        }
       } else if action == .ok {
+        // Heard: the practice plays at the level this visitor heard (both ears: the louder).
+        audibleLevel = ear == .left ? lastCheckLevel : max(audibleLevel, lastCheckLevel)
         emit(.silence)
         go(
           ear == .left ? .headphoneCheck(ear: .right, trouble: false) : .practice(Practice(nextBeepAt: now + 1)),
@@ -324,7 +333,8 @@ public final class KioskSession {
       let cycle = Int((now - stageStarted) / 2)
       if cycle != lastCheckCycle {
         lastCheckCycle = cycle
-        playAudible(frequency: 1000, ear: ear, duration: 1)
+        lastCheckLevel =
+          playAudible(frequency: 1000, ear: ear, duration: 1, level: Self.checkToneLevel(repeat: cycle)) ?? 40
       }
     case .practice(var practice):
       if practice.done { break }
@@ -335,7 +345,9 @@ public final class KioskSession {
           practice.beeps += 1
           practice.toneEndsAt = now + Self.toneSeconds
           practice.nextBeepAt = now + Self.toneSeconds + 2.2
-          playAudible(frequency: 1000, ear: practice.beeps % 2 == 1 ? .right : .left, duration: Self.toneSeconds)
+          playAudible(
+            frequency: 1000, ear: practice.beeps % 2 == 1 ? .right : .left, duration: Self.toneSeconds,
+            level: audibleLevel)
         }
       }
       stage = .practice(practice)
@@ -363,6 +375,9 @@ public final class KioskSession {
     }
   }
   var lastCheckCycle = -1
+  /// The level of the headphone check's last tone, and the level the visitor heard it at.
+  var lastCheckLevel = 40.0
+  var audibleLevel = 40.0
 
   /// The practice or the check is under way on the headphones.
   var isListening: Bool {
@@ -407,6 +422,7 @@ public final class KioskSession {
     lastResult = nil
     lastBoxes = nil
     installationBoxes = []
+    (lastCheckLevel, audibleLevel) = (40, 40)
     go(.attract, now: now)
   }
 
