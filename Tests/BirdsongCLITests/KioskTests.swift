@@ -32,7 +32,7 @@ import Testing
     try kiosk.press("Enter")
     try kiosk.waitFor("Practice")
     listener.answer(true)
-    try kiosk.waitFor("Press OK to start", timeout: 20)
+    try kiosk.waitFor("Press Enter to start", timeout: 20)
     try kiosk.press("Enter")
     let results = try kiosk.waitFor("Your results", timeout: 200)
     listener.answer(false)

@@ -81,3 +81,17 @@ import Testing
     #expect(current.installationSocket == "/run/birdsong.sock" && current.notes.isEmpty)
   }
 }
+
+@Suite struct KeyWordsTests {
+  /// The keys a kiosk has come from its key map ({ok}, {back}, {next}, {hear}); a text that
+  /// names a key itself would disagree with the key bar on a kiosk mapped otherwise.
+  @Test func noTextNamesAKeyItself() throws {
+    for catalogue in try LocaleCatalog.loadAll(folder: packageRoot() + "/Config/locales") {
+      for (key, text) in catalogue.texts where !key.hasPrefix("hint.") && !key.hasPrefix("contact.") {
+        for word in [" OK", "←", "→", "↑", "↓", "big button", "gros bouton", "Space", "Espace"] {
+          #expect(!text.contains(word), "\(catalogue.code).yaml \(key) names a key itself: '\(word)'")
+        }
+      }
+    }
+  }
+}

@@ -71,7 +71,7 @@ import Testing
     while now < 900 {
       step(0.05)
       let frame = session.frame(width: 100, height: 40, now: now).text
-      if frame.contains("Press OK to start") {
+      if frame.contains("Press Enter to start") {
         press(.enter)
         started = now
       }

@@ -140,8 +140,14 @@ public final class KioskSession {
   var english: LocaleCatalog { resources.languages[0] }
   var keys: KeyMap { resources.config.keys }
 
+  /// A text in the visitor's language. {ok}, {back}, {next} and {hear} name the keys this
+  /// kiosk's key map really has, so the words and the key bar always agree.
   func text(_ key: String, _ values: [String: String] = [:]) -> String {
-    language.text(key, values, english: english)
+    let keyNames = [
+      "ok": keys.label(for: .ok), "back": keys.label(for: .left), "next": keys.label(for: .right),
+      "hear": keys.label(for: .hear),
+    ]
+    return language.text(key, keyNames.merging(values) { _, given in given }, english: english)
   }
 
   // MARK: records and problems
