@@ -17,6 +17,13 @@ public struct CheckProcedure: Sendable {
     public var catchTrialRate = 0.1
     public var floor = -10.0
     public var ceiling = 80.0
+    /// Lower ceilings for some frequencies (the calibration's maximum there), dB HL.
+    public var frequencyCeilings: [Double: Double] = [:]
+    /// Tones missed at the ceiling, none heard there, before the result is "no response".
+    public var missesForNoResponse = 2
+
+    /// The loudest level the check plays at `frequency`.
+    public func ceiling(at frequency: Double) -> Double { min(ceiling, frequencyCeilings[frequency] ?? ceiling) }
 
     public init() {}
   }
@@ -52,10 +59,18 @@ public struct CheckProcedure: Sendable {
     /// The level the procedure asked for could not be played (it would clip, or exceed the
     /// calibration's maximum): the threshold is above what this kiosk can measure.
     public var outOfRange = false
+    /// No response at the loudest level the check plays here (dB HL): the threshold lies
+    /// above it. Shown as "no response at N" with an arrow down, never as a number.
+    public var noResponseAt: Double?
   }
 
   public let settings: Settings
   public private(set) var outcomes: [Outcome] = []
+  /// Tones at the current frequency's ceiling that were heard and missed.
+  private var heardAtCeiling = 0
+  private var missedAtCeiling = 0
+  /// Levels heard at the current frequency.
+  private var heardLevels: [Double] = []
   public private(set) var falsePresses = 0
   public private(set) var catchTrials = 0
   /// Catch trials (silent) the visitor said they heard: the surest sign of guessing.
@@ -91,7 +106,8 @@ public struct CheckProcedure: Sendable {
     if estimator == nil {
       let prior = prior(for: point)
       estimator = ThresholdEstimator(
-        priorMean: prior.mean, priorSD: prior.sd, floor: settings.floor, ceiling: settings.ceiling)
+        priorMean: prior.mean, priorSD: prior.sd, floor: settings.floor, ceiling: settings.ceiling(at: point.frequency))
+      (heardAtCeiling, missedAtCeiling, heardLevels) = (0, 0, [])
     }
     let pause = random.uniform(1.0...1.9)
     let isCatch = estimator!.presentations > 0 && random.unit() < settings.catchTrialRate
@@ -118,6 +134,28 @@ public struct CheckProcedure: Sendable {
     estimator!.record(level: level, heard: response == .heard)
     let (mean, sd) = estimator!.estimate
     let done = estimator!.presentations
+    let top = settings.ceiling(at: trial.point.frequency)
+    if level >= top {
+      if response == .heard { heardAtCeiling += 1 } else { missedAtCeiling += 1 }
+    }
+    if response == .heard { heardLevels.append(level) }
+    // Missed at the loudest the check may play more often than heard there (a press by chance
+    // does not count for much): no number can be claimed, only that the threshold is above
+    // the ceiling. The same when the estimate ends up pressed against the ceiling.
+    let silentAtTop = missedAtCeiling - heardAtCeiling >= settings.missesForNoResponse
+    let finishing = (done >= settings.minPresentations && sd <= settings.targetSD) || done >= settings.maxPresentations
+    // Near the ceiling a number needs two presses near it: one press could be chance, and a
+    // guess there would hide a loss beyond what can be played.
+    let supported = heardLevels.filter { $0 >= mean - 5 }.count >= 2
+    let pressedAgainstTop =
+      finishing && (estimator!.probabilityAbove(top) > 0.5 || (mean > top - 5 && !supported))
+    if silentAtTop || pressedAgainstTop {
+      outcomes.append(
+        Outcome(point: trial.point, threshold: nil, presentations: done, outOfRange: true, noResponseAt: top))
+      points.removeFirst()
+      estimator = nil
+      return
+    }
     if (done >= settings.minPresentations && sd <= settings.targetSD) || done >= settings.maxPresentations {
       let settled = sd <= settings.targetSD + 1.5
       // Nothing quieter than the floor is ever played, so no threshold below it is claimed.

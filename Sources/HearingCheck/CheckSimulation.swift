@@ -16,6 +16,12 @@ public struct CheckSimulation: Sendable {
     /// Why, by the first reason found (the number in a reason left out).
     public var unreliableReasons: [String: Int] = [:]
     public var truePositives = 0, falseNegatives = 0, trueNegatives = 0, falsePositives = 0
+    /// Points whose truth lies above what the check can play: answered "no response" (right)
+    /// or with a number (wrong: the number is only a guess below the truth).
+    public var beyondRange = 0
+    public var beyondRangeGivenANumber = 0
+    /// "No response" where the truth was within reach.
+    public var noResponseWithinRange = 0
 
     public var withinFiveDB: Double {
       let all = errors.values.joined()
@@ -47,6 +53,13 @@ public struct CheckSimulation: Sendable {
       report.durations.append(seconds)
       report.presentations.append(procedure.trials)
       for outcome in procedure.outcomes {
+        let truth = listener.threshold(outcome.point)
+        if truth > settings.ceiling(at: outcome.point.frequency) {
+          report.beyondRange += 1
+          if outcome.threshold != nil { report.beyondRangeGivenANumber += 1 }
+          continue  // no number can be right here: not counted in the errors
+        }
+        if outcome.noResponseAt != nil { report.noResponseWithinRange += 1 }
         if let threshold = outcome.threshold {
           report.measured += 1
           report.errors[outcome.point.frequency, default: []].append(threshold - listener.threshold(outcome.point))

@@ -38,6 +38,14 @@ public struct ThresholdEstimator: Sendable {
     return (mean, variance.squareRoot())
   }
 
+  /// The posterior probability that the threshold lies above `level`.
+  public func probabilityAbove(_ level: Double) -> Double {
+    let peak = logPosterior.max()!
+    let weights = logPosterior.map { exp($0 - peak) }
+    let above = zip(Self.grid, weights).filter { $0.0 > level }.reduce(0) { $0 + $1.1 }
+    return above / weights.reduce(0, +)
+  }
+
   /// The next level to play: the posterior mean, in whole dB, within what can be played.
   public var nextLevel: Double {
     min(max(estimate.mean.rounded(), floor), ceiling)

@@ -12,12 +12,15 @@ public final class SessionStore: Sendable {
     /// nil when not measured.
     public var level: Double?
     public var presentations: Int
+    /// No response at this level, the loudest the check could play (dB HL).
+    public var noResponseAt: Double?
 
-    public init(ear: String, frequency: Double, level: Double?, presentations: Int) {
+    public init(ear: String, frequency: Double, level: Double?, presentations: Int, noResponseAt: Double? = nil) {
       self.ear = ear
       self.frequency = frequency
       self.level = level
       self.presentations = presentations
+      self.noResponseAt = noResponseAt
     }
   }
 
@@ -118,6 +121,10 @@ public final class SessionStore: Sendable {
         t.column("service", .text).notNull()
       }
     }
+    // Existing databases keep their rows: the new column is empty for them.
+    migrator.registerMigration("v2: no response") { db in
+      try db.alter(table: "threshold") { t in t.add(column: "no_response_at", .double) }
+    }
     return migrator
   }
 
@@ -137,8 +144,13 @@ public final class SessionStore: Sendable {
       let id = db.lastInsertedRowID
       for threshold in check.thresholds {
         try db.execute(
-          sql: "INSERT INTO threshold (check_resultId, ear, frequency, level, presentations) VALUES (?, ?, ?, ?, ?)",
-          arguments: [id, threshold.ear, threshold.frequency, threshold.level, threshold.presentations])
+          sql: """
+            INSERT INTO threshold (check_resultId, ear, frequency, level, presentations, no_response_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            id, threshold.ear, threshold.frequency, threshold.level, threshold.presentations, threshold.noResponseAt,
+          ])
       }
       return id
     }
@@ -188,11 +200,11 @@ public final class SessionStore: Sendable {
         db,
         sql: """
           SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.signposting,
-                 c.seconds, t.ear, t.frequency, t.level, t.presentations
+                 c.seconds, t.ear, t.frequency, t.level, t.presentations, t.no_response_at
           FROM check_result c LEFT JOIN threshold t ON t.check_resultId = c.id ORDER BY c.id, t.ear, t.frequency
           """)
       var lines = [
-        "check,finished_at,language,mode,calibrated,reliable,outcome,signposting,seconds,ear,frequency_hz,level_db,presentations"
+        "check,finished_at,language,mode,calibrated,reliable,outcome,signposting,seconds,ear,frequency_hz,level_db,presentations,no_response_at_db"
       ]
       for row in rows {
         let fields: [String] = [
@@ -202,8 +214,9 @@ public final class SessionStore: Sendable {
           Self.inert(row["ear"] as String? ?? ""),
           (row["frequency"] as Double?).map { String(format: "%.0f", $0) } ?? "",
           (row["level"] as Double?).map { String(format: "%.1f", $0) }
-            ?? (row["ear"] as String? == nil ? "" : "not measured"),
+            ?? (row["ear"] as String? == nil || row["no_response_at"] as Double? != nil ? "" : "not measured"),
           (row["presentations"] as Int?).map(String.init) ?? "",
+          (row["no_response_at"] as Double?).map { String(format: "%.0f", $0) } ?? "",
         ]
         lines.append(fields.map(Self.csvField).joined(separator: ","))
       }

@@ -25,6 +25,25 @@ import Testing
       }))
   }
 
+  @Test func thresholdsBeyondTheLoudestLevelAreNoResponseNotANumber() {
+    // 6 and 8 kHz beyond the 80 dB HL the check may play; the rest within reach.
+    let truth: [Double: Double] = [500: 20, 1000: 30, 2000: 50, 4000: 70, 6000: 100, 8000: 110]
+    let report = CheckSimulation.run(listeners: 200, seed: 4) { _ in
+      SimulatedListener(thresholds: [.right: truth, .left: truth])
+    }
+    #expect(report.beyondRange == 800)
+    // Without the rule every one of them got a number (a guess 20-30 dB below the truth).
+    #expect(
+      Double(report.beyondRangeGivenANumber) <= 0.05 * Double(report.beyondRange),
+      "\(report.beyondRangeGivenANumber) of \(report.beyondRange) given a number")
+    var procedure = CheckProcedure(seed: 6)
+    var random = SeededGenerator(seed: 6)
+    let listener = SimulatedListener(thresholds: [.right: truth, .left: truth])
+    while case .present(let trial) = procedure.next() { procedure.record(listener.respond(to: trial, random: &random)) }
+    let high = procedure.outcomes.filter { $0.point.frequency >= 6000 }
+    #expect(high.contains { $0.noResponseAt == 80 && $0.threshold == nil && $0.outOfRange })
+  }
+
   @Test func testsEachEarAtEveryFrequencyWithARetestAndCatchTrials() {
     var procedure = CheckProcedure(seed: 2)
     var random = SeededGenerator(seed: 2)

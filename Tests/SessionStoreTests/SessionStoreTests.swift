@@ -39,6 +39,21 @@ import Testing
     #expect(csv.contains("not measured") && !csv.contains("A Visitor"))
   }
 
+  @Test func aNoResponseIsStoredAndExportedAsSuch() throws {
+    let store = try SessionStore(path: temporaryFolder() + "/nr.sqlite")
+    try store.record(
+      SessionStore.Check(
+        finishedAt: Date(), language: "en", mode: "headphones", calibrated: true, reliable: true, outcome: "refer",
+        signposting: "England", seconds: 250,
+        thresholds: [
+          .init(ear: "left", frequency: 8000, level: nil, presentations: 4, noResponseAt: 80),
+          .init(ear: "left", frequency: 1000, level: 20, presentations: 6),
+        ]))
+    let csv = try store.exportCSV()
+    #expect(csv.contains(",left,8000,,4,80\r\n"), "\(csv)")
+    #expect(csv.contains(",left,1000,20.0,6,\r\n"))
+  }
+
   @Test func exportsAreRFC4180AndNoFieldRunsAsAFormula() throws {
     let store = try SessionStore(path: temporaryFolder() + "/csv.sqlite")
     let now = Date()

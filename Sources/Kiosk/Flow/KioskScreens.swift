@@ -285,6 +285,7 @@ extension KioskSession {
       let cells = [Ear.right, .left].map { ear -> String in
         guard let outcome = result.outcome(ear, frequency) else { return "-" }
         if let threshold = outcome.threshold { return String(Int(threshold.rounded())) }
+        if let level = outcome.noResponseAt { return text("results.no_response", ["level": String(Int(level))]) }
         return outcome.outOfRange ? text("results.out_of_range") : text("results.not_measured_short")
       }
       let name = shortHertz(frequency) + " Hz"

@@ -41,6 +41,13 @@ extension KioskSession {
     var settings = CheckProcedure.Settings()
     settings.frequencies = resources.config.frequencies
     if !calibrated { settings.ceiling = RelativeLevels.ceiling }
+    // The loudest each frequency may play (the calibration's maximum): silence there is
+    // "no response at N", not a guessed number.
+    for frequency in settings.frequencies {
+      if let ceiling = resources.calibration?.ceiling(frequency: frequency) {
+        settings.frequencyCeilings[frequency] = ceiling.rounded(.down)
+      }
+    }
     checkStarted = now
     go(.test(Test(procedure: CheckProcedure(settings: settings, seed: random()))), now: now)
   }
@@ -120,7 +127,7 @@ extension KioskSession {
       thresholds: result.outcomes.map {
         SessionStore.Threshold(
           ear: $0.point.ear.rawValue + ($0.point.isRetest ? "-retest" : ""), frequency: $0.point.frequency,
-          level: $0.threshold, presentations: $0.presentations)
+          level: $0.threshold, presentations: $0.presentations, noResponseAt: $0.noResponseAt)
       }, now: now)
     log("check finished: \(result.outcome.rawValue) in \(Int(now - checkStarted)) s, language \(language.code)")
     go(.results(result), now: now)

@@ -110,6 +110,9 @@ extension Birdsong {
             + " (target 95), specificity "
             + Self.percent(report.trueNegatives, report.trueNegatives + report.falsePositives) + " (target 90)",
           "  refer when they should: \(report.truePositives), missed: \(report.falseNegatives), pass when they should: \(report.trueNegatives), referred needlessly: \(report.falsePositives)",
+          "",
+          "beyond what the kiosk can play: \(report.beyondRange) thresholds; given a number instead of \"no response\": "
+            + "\(report.beyondRangeGivenANumber) (target: never); \"no response\" within reach: \(report.noResponseWithinRange)",
         ]
         return lines.joined(separator: "\n")
       }
