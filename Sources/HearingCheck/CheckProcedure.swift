@@ -11,8 +11,9 @@ public struct CheckProcedure: Sendable {
     public var ears: [Ear] = [.right, .left]
     public var maxPresentations = 10
     public var minPresentations = 3
-    /// Stop a frequency once the posterior is this narrow (dB).
-    public var targetSD = 3.5
+    /// Stop a frequency once the posterior is this narrow (dB). 4 dB with the mixture prior
+    /// below keeps the median check under 5 minutes (`check simulate --shapes` compares).
+    public var targetSD = 4.0
     /// Share of trials that are silent catch trials.
     public var catchTrialRate = 0.1
     public var floor = -10.0
@@ -21,6 +22,10 @@ public struct CheckProcedure: Sendable {
     public var frequencyCeilings: [Double: Double] = [:]
     /// Tones missed at the ceiling, none heard there, before the result is "no response".
     public var missesForNoResponse = 2
+    /// The prior for a frequency next to one already measured: centred on it, this wide, with
+    /// this share of a broad (30 dB) prior so that a notch or a cliff is not outweighed.
+    public var neighbourPriorSD = 12.0
+    public var broadPriorWeight = 0.3
 
     /// The loudest level the check plays at `frequency`.
     public func ceiling(at frequency: Double) -> Double { min(ceiling, frequencyCeilings[frequency] ?? ceiling) }
@@ -106,7 +111,8 @@ public struct CheckProcedure: Sendable {
     if estimator == nil {
       let prior = prior(for: point)
       estimator = ThresholdEstimator(
-        priorMean: prior.mean, priorSD: prior.sd, floor: settings.floor, ceiling: settings.ceiling(at: point.frequency))
+        priorMean: prior.mean, priorSD: prior.sd, broadWeight: prior.broadWeight, floor: settings.floor,
+        ceiling: settings.ceiling(at: point.frequency))
       (heardAtCeiling, missedAtCeiling, heardLevels) = (0, 0, [])
     }
     let pause = random.uniform(1.0...1.9)
@@ -180,10 +186,10 @@ public struct CheckProcedure: Sendable {
 
   /// The first frequency of an ear starts from a wide prior; later ones from the nearest
   /// frequency already measured in that ear.
-  private func prior(for point: TestPoint) -> (mean: Double, sd: Double) {
+  private func prior(for point: TestPoint) -> (mean: Double, sd: Double, broadWeight: Double) {
     let measured = outcomes.filter { $0.point.ear == point.ear && $0.threshold != nil }
     let distance = { (outcome: Outcome) in abs(log(outcome.point.frequency / point.frequency)) }
-    guard let nearest = measured.min(by: { distance($0) < distance($1) }) else { return (20, 20) }
-    return (nearest.threshold!, 12)
+    guard let nearest = measured.min(by: { distance($0) < distance($1) }) else { return (20, 20, 0) }
+    return (nearest.threshold!, settings.neighbourPriorSD, settings.broadPriorWeight)
   }
 }

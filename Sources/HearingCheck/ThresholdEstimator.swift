@@ -18,10 +18,20 @@ public struct ThresholdEstimator: Sendable {
   public let ceiling: Double
 
   /// - Parameters: the prior's centre and width (dB HL), and the levels that can be played.
-  public init(priorMean: Double, priorSD: Double, floor: Double = -10, ceiling: Double = 90) {
+  ///   With `broadWeight`, the prior is a mixture: mostly the narrow guess, partly a broad one
+  ///   (`broadSD`), so that evidence against the guess (a notch next to good hearing) wins
+  ///   within a few tones instead of being outweighed by it.
+  public init(
+    priorMean: Double, priorSD: Double, broadSD: Double = 30, broadWeight: Double = 0, floor: Double = -10,
+    ceiling: Double = 90
+  ) {
     self.floor = floor
     self.ceiling = ceiling
-    logPosterior = Self.grid.map { t in -0.5 * pow((t - priorMean) / priorSD, 2) }
+    logPosterior = Self.grid.map { t in
+      let narrow = exp(-0.5 * pow((t - priorMean) / priorSD, 2)) / priorSD
+      let broad = exp(-0.5 * pow((t - priorMean) / broadSD, 2)) / broadSD
+      return log((1 - broadWeight) * narrow + broadWeight * broad + 1e-300)
+    }
   }
 
   static func probabilityHeard(level: Double, threshold: Double) -> Double {

@@ -77,3 +77,17 @@ import Testing
     #expect(abs(ISO7029.medianShift(frequency: 4000, age: 70, female: true) - 27.0) < 0.3)
   }
 }
+
+@Suite struct ShapeTests {
+  /// A noise notch (4 kHz at 60 between 15 at 2 kHz and 45 at 6 kHz): the prior taken from
+  /// 2 kHz must give way to the evidence, not pull the estimate 15 dB too good.
+  @Test func aNoiseNotchIsFoundNotSmoothedOver() {
+    let notch = AudiogramShape.notch4k.thresholds
+    let report = CheckSimulation.run(listeners: 200, seed: 9) { _ in SimulatedListener(thresholds: notch) }
+    let errors = report.errors[4000] ?? []
+    let within = Double(errors.filter { abs($0) <= 5 }.count) / Double(max(errors.count, 1))
+    #expect(within >= 0.85, "only \(Int(within * 100)) % of 4 kHz estimates within 5 dB in the notch")
+    let bias = errors.reduce(0, +) / Double(max(errors.count, 1))
+    #expect(abs(bias) <= 3, "the notch is estimated \(bias) dB off on average")
+  }
+}

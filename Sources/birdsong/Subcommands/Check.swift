@@ -39,6 +39,18 @@ extension Birdsong {
       @Option(help: "Chance of pressing when nothing is heard.")
       var falsePressRate = 0.05
 
+      @Option(help: "The procedure's prior next to a measured frequency: its width in dB (to compare procedures).")
+      var priorSD: Double?
+
+      @Option(help: "The share of a broad prior mixed into it, 0-1 (to compare procedures).")
+      var priorBroadWeight: Double?
+
+      @Flag(
+        help:
+          "Every audiogram shape (flat, sloping, notches, reverse, cookie bite, one ear, asymmetric, profound), with listeners who vary (spread 1-4 dB, presses in silence 0-5 %, lapses 0-3 %): a table per shape and frequency."
+      )
+      var shapes = false
+
       @Option(help: "Seed for the simulation.")
       var seed: UInt64 = 1
 
@@ -51,6 +63,19 @@ extension Birdsong {
         guard listeners > 0, (0...0.5).contains(falsePressRate) else {
           throw fail("--listeners must be positive and --false-press-rate between 0 and 0.5")
         }
+        var settings = CheckProcedure.Settings()
+        if let priorSD {
+          guard (3...40).contains(priorSD) else { throw fail("--prior-sd must be between 3 and 40 dB") }
+          settings.neighbourPriorSD = priorSD
+        }
+        if let priorBroadWeight {
+          guard (0...1).contains(priorBroadWeight) else { throw fail("--prior-broad-weight must be between 0 and 1") }
+          settings.broadPriorWeight = priorBroadWeight
+        }
+        if shapes {
+          print(Self.shapeTable(listeners: listeners, seed: seed, settings: settings))
+          return
+        }
         var fixed: [Double: Double]?
         if let audiogram {
           var points: [Double: Double] = [:]
@@ -62,7 +87,7 @@ extension Birdsong {
           fixed = points
         }
         let rate = falsePressRate
-        let report = CheckSimulation.run(listeners: listeners, seed: seed) { random in
+        let report = CheckSimulation.run(listeners: listeners, seed: seed, settings: settings) { random in
           var listener: SimulatedListener
           if let fixed {
             listener = SimulatedListener(thresholds: [.right: fixed, .left: fixed])
@@ -75,6 +100,41 @@ extension Birdsong {
           return listener
         }
         print(Self.describe(report))
+      }
+
+      /// Per shape: the share of estimates within 5 dB at each frequency, how often a threshold
+      /// beyond reach got a number, and the duration.
+      static func shapeTable(listeners: Int, seed: UInt64, settings: CheckProcedure.Settings) -> String {
+        let frequencies: [Double] = [500, 1000, 2000, 4000, 6000, 8000]
+        var lines = [
+          "\(listeners) simulated listeners per shape; share of estimates within 5 dB of the truth (target: 95 % everywhere)",
+          "shape                  " + frequencies.map { String(format: "%6.0f", $0) }.joined()
+            + "   beyond: numbers   median   p95",
+        ]
+        var worst = (share: 1.0, label: "")
+        for shape in AudiogramShape.allCases {
+          let report = CheckSimulation.run(listeners: listeners, seed: seed, settings: settings) { random in
+            var listener = SimulatedListener(thresholds: shape.thresholds)
+            listener.spread = random.uniform(1...4)
+            listener.falsePressRate = random.uniform(0...0.05)
+            listener.lapseRate = random.uniform(0...0.03)
+            return listener
+          }
+          let cells = frequencies.map { frequency -> String in
+            guard let errors = report.errors[frequency], !errors.isEmpty else { return "     -" }
+            let share = Double(errors.filter { abs($0) <= 5 }.count) / Double(errors.count)
+            if share < worst.share { worst = (share, "\(shape.rawValue) at \(Int(frequency)) Hz") }
+            return String(format: "%5.0f%%", share * 100)
+          }
+          let durations = report.durations.sorted()
+          lines.append(
+            shape.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0) + cells.joined()
+              + String(
+                format: "   %4d of %-5d  %4.0f s  %4.0f s", report.beyondRangeGivenANumber, report.beyondRange,
+                durations[durations.count / 2], durations[Int(Double(durations.count - 1) * 0.95)]))
+        }
+        lines.append(String(format: "worst: %.0f %% within 5 dB (%@)", worst.share * 100, worst.label))
+        return lines.joined(separator: "\n")
       }
 
       static func describe(_ report: CheckSimulation.Report) -> String {
