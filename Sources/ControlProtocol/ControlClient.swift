@@ -19,6 +19,7 @@ public enum ControlClient {
       throw ControlError(
         "no installation is listening on '\(path)' (\(String(cString: strerror(errno)))); is 'birdsong run' going?")
     }
+    try checkPeer(descriptor, path: path)
     let line = Array((command + "\n").utf8)
     _ = line.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     var reply: [UInt8] = []
@@ -31,6 +32,42 @@ public enum ControlClient {
     guard !reply.isEmpty else { throw ControlError("the installation did not answer within \(Int(timeout)) s") }
     return String(decoding: reply, as: UTF8.self).trimmingCharacters(in: .newlines)
   }
+}
+
+extension ControlClient {
+  /// Who may answer on a control socket: this user, root, or the service's own user.
+  static var trustedOwners: Set<uid_t> {
+    var owners: Set<uid_t> = [getuid(), 0]
+    if let entry = getpwnam("birdsong") { owners.insert(entry.pointee.pw_uid) }
+    return owners
+  }
+
+  /// Refuses a peer that is not who it should be, before anything is sent: the process that
+  /// answers (SO_PEERCRED) must own the socket file, and that owner must be trusted. Another
+  /// user who made the path first (in /tmp, say) gets nothing from us.
+  static func checkPeer(_ descriptor: Int32, path: String) throws {
+    var credentials = PeerCredentials()
+    var length = socklen_t(MemoryLayout<PeerCredentials>.size)
+    guard getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else {
+      throw ControlError("cannot tell who listens on '\(path)': \(String(cString: strerror(errno)))")
+    }
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      throw ControlError("cannot check '\(path)': \(String(cString: strerror(errno)))")
+    }
+    guard credentials.uid == status.st_uid, trustedOwners.contains(credentials.uid) else {
+      throw ControlError(
+        "refusing to talk to '\(path)': it is owned by user \(status.st_uid) and answered by user \(credentials.uid), "
+          + "not by this user, root or the birdsong service; check who made it (ls -l \(path))")
+    }
+  }
+}
+
+/// Linux's `struct ucred` (pid, uid, gid), which Glibc's module map leaves out.
+struct PeerCredentials {
+  var pid: Int32 = 0
+  var uid: uid_t = 0
+  var gid: gid_t = 0
 }
 
 public enum ControlSocket {

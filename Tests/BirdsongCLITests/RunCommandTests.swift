@@ -367,3 +367,32 @@ import Testing
     }
   }
 }
+
+@Suite struct ControlPeerTests {
+  /// A socket another user made first (here: owned by nobody, answered by us as root) is not
+  /// talked to: `ctl` checks who owns it and who answers before it sends anything.
+  @Test func ctlRefusesASocketSomeoneElseOwns() throws {
+    guard getuid() == 0 else { return }  // making a socket owned by another user needs root
+    let folder = temporaryFolder()
+    chmod(folder, 0o755)
+    let path = folder + "/impostor.sock"
+    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(listener) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+      raw.copyBytes(from: Array(path.utf8))
+      raw[path.utf8.count] = 0
+    }
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    #expect(bound == 0 && listen(listener, 4) == 0)
+    #expect(chown(path, 65534, 65534) == 0)  // nobody
+    let result = try birdsong(["ctl", "--socket", path, "status"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("refusing to talk to"), "\(result.stderr)")
+  }
+}
