@@ -90,11 +90,20 @@ let package = Package(
       ]),
     // Counts a thread's heap allocations (malloc interposed), to prove the render path makes none.
     .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+    // Runs the allocation checks in a process of its own, so malloc is interposed only there
+    // (no test target depends on it: that would link the interposer into the test runner;
+    // `swift build` builds it with everything else).
+    .executableTarget(
+      name: "allocation-probe",
+      dependencies: [
+        "AllocationCounter", "AudioRuntime", "BirdsongSynthesis", "BirdsongAudio", "Installation",
+        "InstallationService", "Kiosk",
+      ],
+      path: "Tests/AllocationProbe"),
     .testTarget(
       name: "AudioRuntimeTests",
       dependencies: [
-        "AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "Installation",
-        "InstallationService", "Kiosk", "AllocationCounter", "TestSupport",
+        "AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "TestSupport",
       ]),
     .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
   ]

@@ -29,6 +29,31 @@ public struct FrequencyBand: Sendable, Hashable, CustomStringConvertible {
     try self.init(low: low, high: high)
   }
 
+  /// Parses a band someone types to place a song in (a box's band, `--band`): as
+  /// `init(parsing:)`, and it catches kHz written as Hz and bands too narrow for a song.
+  public init(placing text: String) throws(SynthesisError) {
+    let checked = try FrequencyBand(parsing: text)
+    let (low, high) = (checked.low, checked.high)
+    if high < Self.lowestTyped {
+      throw .invalidBand(
+        "'\(text)' is below \(Int(Self.lowestTyped)) Hz; bands are in Hz: did you mean \(Self.format(low))k-\(Self.format(high))k?"
+      )
+    }
+    guard low >= Self.lowestTyped else {
+      throw .invalidBand("the band '\(text)' starts below \(Int(Self.lowestTyped)) Hz, where no bird box sings")
+    }
+    guard high >= low * Self.narrowestRatio else {
+      throw .invalidBand(
+        "the band '\(text)' is too narrow for a song: its high edge must be at least \(Int(((Self.narrowestRatio - 1) * 100).rounded())) % above its low edge (e.g. \(Self.format(low))-\(Self.format((low * 1.25).rounded())))"
+      )
+    }
+    self = checked
+  }
+
+  /// The lowest edge a typed band may have (Hz), and how wide it must at least be (high/low).
+  static let lowestTyped = 100.0
+  static let narrowestRatio = 1.2
+
   public var center: Double { (low * high).squareRoot() }
   public var description: String { "\(Self.format(low))-\(Self.format(high)) Hz" }
 

@@ -22,8 +22,14 @@ public struct ConfigNode {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      let reason =
-        FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
+      let reason: String
+      if !FileManager.default.fileExists(atPath: path) {
+        reason = "does not exist"
+      } else if FileManager.default.isReadableFile(atPath: path) {
+        reason = "is not UTF-8 text (save it as UTF-8 in your editor)"
+      } else {
+        reason = "cannot be read (check its permissions)"
+      }
       throw ConfigError(file: path, line: nil, field: "", message: "the file \(reason); \(hint)")
     }
     return try parse(text, file: path)

@@ -67,7 +67,7 @@ import Testing
     arguments: [
       (["--species", "goldcrst", "--duration", "5s"], "did you mean 'goldcrest'"),
       (["--species", "robin", "--band", "9000-6000", "--duration", "5s"], "must be below its high edge"),
-      (["--species", "robin", "--band", "20000-21800", "--duration", "5s", "--sample-rate", "44100"], "does not fit"),
+      (["--species", "robin", "--band", "20000-24500", "--duration", "5s", "--sample-rate", "44100"], "does not fit"),
       (["--species", "robin", "--duration", "0s"], "longer than zero"),
       (["--species", "robin", "--duration", "-3s"], "not a duration"),
       (["--species", "robin", "--duration", "soon"], "not a duration"),

@@ -60,6 +60,25 @@ import Testing
     #expect(found.line == 12 && found.description.contains("did you mean 'goldcrest'"))
   }
 
+  @Test func bandsInKilohertzOrTooNarrowAreRefusedWithTheFix() throws {
+    let high = try #require(
+      error(Self.valid.replacingOccurrences(of: "band: 9000-11000", with: "band: 9-11")))
+    #expect(high.description.contains("did you mean 9k-11k"), "\(high.description)")
+    let narrow = try #require(
+      error(Self.valid.replacingOccurrences(of: "band: 9000-11000", with: "band: 9000-9001")))
+    #expect(narrow.description.contains("too narrow"), "\(narrow.description)")
+  }
+
+  @Test func aFileThatIsNotUTF8IsSaidToBeSo() throws {
+    let path = temporaryFolder() + "/latin1.yaml"
+    try Data("output: {channels: 2}\n# caf\u{E9}\n".data(using: .isoLatin1)!).write(to: URL(fileURLWithPath: path))
+    #expect {
+      try InstallationConfig.load(path: path)
+    } throws: { error in
+      "\(error)".contains("is not UTF-8 text")
+    }
+  }
+
   @Test func refusesTwoBoxesOnOneChannel() throws {
     let found = try #require(error(Self.valid.replacingOccurrences(of: "channel: 3", with: "channel: 1")))
     #expect(found.line == 11 && found.message.contains("already used by box 'Low'"))

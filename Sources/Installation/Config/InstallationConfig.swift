@@ -129,7 +129,7 @@ public struct InstallationConfig: Sendable {
         band = species.naturalBand
         if let bandNode = entry["band"], try bandNode.string() != "natural" {
           do {
-            band = try FrequencyBand(parsing: try bandNode.string())
+            band = try FrequencyBand(placing: try bandNode.string())
           } catch let error as SynthesisError {
             throw bandNode.error("\(error.description) (or write 'natural')")
           } catch {

@@ -210,7 +210,7 @@ extension Birdsong {
       let mixer = Mixer(channels: 1, sampleRate: rate, capDBFS: capDBFS)
       if let name = species {
         let bird = try SpeciesCatalogue.lookup(name)
-        let placement = try band.map { try FrequencyBand(parsing: $0) }
+        let placement = try band.map { try FrequencyBand(placing: $0) }
         let composer = try SongComposer(species: bird, band: placement, sampleRate: rate)
         mixer.add(BirdVoice(composer: composer, seed: seed ?? 1, gainDB: gain), channel: 0)
         return Job(
