@@ -1,9 +1,5 @@
-import BirdsongCore
-import BirdsongSynthesis
 import ControlProtocol
 import Foundation
-import HearingCheck
-import SessionStore
 
 /// The running installation's boxes: quiet during a headphone check, one by one in the group check.
 extension KioskSession {

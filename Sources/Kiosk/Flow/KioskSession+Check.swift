@@ -1,6 +1,3 @@
-import BirdsongCore
-import BirdsongSynthesis
-import ControlProtocol
 import Foundation
 import HearingCheck
 import SessionStore

@@ -1,8 +1,5 @@
 import BirdsongCore
-import BirdsongSynthesis
-import ControlProtocol
 import Foundation
-import HearingCheck
 import SessionStore
 
 /// The consented contact request: name, then phone or email, then saved.
