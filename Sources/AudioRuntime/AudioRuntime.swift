@@ -177,7 +177,6 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
   // MARK: The render thread
 
   private func loop() {
-    defer { counters.finished.store(true, ordering: .releasing) }
     let fade = options.fadeSeconds
     let rate = program.mixer.sampleRate
     /// Audio frames played by programs before the current one.
@@ -264,7 +263,6 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
         do {
           try output.open()
         } catch {
-          counters.failedOpens.bump()
           outage("\(error)")
           continue
         }

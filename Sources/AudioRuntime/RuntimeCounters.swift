@@ -14,14 +14,10 @@ public final class RuntimeCounters: Sendable {
   public let outages = Atomic<Int>(0)
   /// Times the output was opened.
   public let opens = Atomic<Int>(0)
-  /// Attempts to open the output that failed.
-  public let failedOpens = Atomic<Int>(0)
   /// Times the output came back after an outage.
   public let reconnects = Atomic<Int>(0)
   /// True while the output is open and taking audio.
   public let playing = Atomic<Bool>(false)
-  /// True once the render loop has ended.
-  public let finished = Atomic<Bool>(false)
   /// Engine swaps done (the control thread waits on this after a reload).
   public let swaps = Atomic<Int>(0)
 
@@ -33,7 +29,7 @@ public final class RuntimeCounters: Sendable {
       framesPlayed: framesPlayed.load(ordering: .relaxed), framesSkipped: framesSkipped.load(ordering: .relaxed),
       audioFrames: audioFrames.load(ordering: .relaxed), underruns: underruns.load(ordering: .relaxed),
       suspends: suspends.load(ordering: .relaxed), outages: outages.load(ordering: .relaxed),
-      opens: opens.load(ordering: .relaxed), failedOpens: failedOpens.load(ordering: .relaxed),
+      opens: opens.load(ordering: .relaxed),
       reconnects: reconnects.load(ordering: .relaxed),
       playing: playing.load(ordering: .relaxed))
   }
@@ -41,7 +37,6 @@ public final class RuntimeCounters: Sendable {
   public struct Snapshot: Sendable, Equatable {
     public static let zero = Snapshot(
       framesPlayed: 0, framesSkipped: 0, audioFrames: 0, underruns: 0, suspends: 0, outages: 0, opens: 0,
-      failedOpens: 0,
       reconnects: 0, playing: false)
 
     public var framesPlayed: Int
@@ -51,7 +46,6 @@ public final class RuntimeCounters: Sendable {
     public var suspends: Int
     public var outages: Int
     public var opens: Int
-    public var failedOpens: Int
     public var reconnects: Int
     public var playing: Bool
   }

@@ -18,9 +18,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   /// FNV-1a of the text: stable across runs and releases, unlike `Hasher`.
-  public static func fingerprint(_ text: String) -> UInt64 {
+  public static func fingerprint(_ text: String) -> UInt64 { fingerprint(bytes: text.utf8) }
+
+  /// FNV-1a of any bytes (golden hashes of renders and files use it too).
+  public static func fingerprint(bytes: some Sequence<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
+    for byte in bytes {
       hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
     return hash
