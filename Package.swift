@@ -35,7 +35,8 @@ let package = Package(
     // The control socket's commands and its client: shared by the installation, `ctl` and the kiosk.
     .target(name: "ControlProtocol"),
     // Installation config and the multichannel engine (a seeded schedule on the audio clock).
-    .target(name: "Installation", dependencies: ["BirdsongCore", "BirdsongSynthesis", "ConfigFiles"]),
+    .target(
+      name: "Installation", dependencies: ["BirdsongCore", "BirdsongSynthesis", "ConfigFiles", "ControlProtocol"]),
     // `birdsong run` around the runtime: control socket, opening hours, reloads, the log.
     .target(
       name: "InstallationService",

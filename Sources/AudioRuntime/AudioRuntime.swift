@@ -44,12 +44,19 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
     /// How to retry a failed output; nil ends the run at the first failure (a file).
     public var retry: Backoff?
     public var fadeSeconds: Double
+    /// SCHED_FIFO priority for the render thread (1-99), asked for when it starts; nil keeps
+    /// normal scheduling. Granted only where the user may (root, or LimitRTPRIO in the unit).
+    public var realtimePriority: Int?
 
-    public init(frames: Int? = nil, paceToWallClock: Bool = false, retry: Backoff? = nil, fadeSeconds: Double = 0.02) {
+    public init(
+      frames: Int? = nil, paceToWallClock: Bool = false, retry: Backoff? = nil, fadeSeconds: Double = 0.02,
+      realtimePriority: Int? = nil
+    ) {
       self.frames = frames
       self.paceToWallClock = paceToWallClock
       self.retry = retry
       self.fadeSeconds = fadeSeconds
+      self.realtimePriority = realtimePriority
     }
   }
 
@@ -119,6 +126,7 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
   /// Runs the render loop on a thread of its own (named "audio").
   public func start() {
     let thread = Thread { [self] in
+      if let priority = options.realtimePriority { askForRealtime(priority) }
       loop()
       ended.signal()
     }
@@ -176,6 +184,15 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
 
   // MARK: The render thread
 
+  /// Asks for SCHED_FIFO at `priority` for this thread, and says in `counters.realtime` whether
+  /// it was granted: audio that must not drop out under load is what real-time scheduling is for.
+  private func askForRealtime(_ priority: Int) {
+    var parameters = sched_param()
+    parameters.sched_priority = Int32(clamping: priority)
+    let result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
+    counters.realtime.store(result == 0 ? priority : -Int(result), ordering: .relaxed)
+  }
+
   private func loop() {
     let fade = options.fadeSeconds
     let rate = program.mixer.sampleRate
@@ -216,6 +233,7 @@ public final class AudioRuntime<Program: AudioProgram>: @unchecked Sendable {
     }
 
     while true {
+      counters.heartbeats.bump()
       while let command = commands.pop() {
         switch command {
         case .program(var command):

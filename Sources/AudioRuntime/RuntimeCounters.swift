@@ -20,6 +20,12 @@ public final class RuntimeCounters: Sendable {
   public let playing = Atomic<Bool>(false)
   /// Engine swaps done (the control thread waits on this after a reload).
   public let swaps = Atomic<Int>(0)
+  /// Turns of the render loop, in play or while it waits to retry: a render thread that is
+  /// stuck (in a driver call that never returns) stops counting. The service watchdog reads it.
+  public let heartbeats = Atomic<Int>(0)
+  /// The real-time scheduling the render thread asked for: 0 not asked, a priority when
+  /// granted, minus the errno when refused.
+  public let realtime = Atomic<Int>(0)
 
   public init() {}
 

@@ -71,6 +71,11 @@ struct PeerCredentials {
 }
 
 public enum ControlSocket {
+  /// Where `birdsong run` listens unless its config says otherwise: under /run, which only root
+  /// can write to (the service's unit makes /run/birdsong for it), so no other user can take
+  /// the path first.
+  public static let defaultPath = "/run/birdsong/control.sock"
+
   /// A Unix-domain socket address for `path`.
   public static func address(_ path: String) throws -> sockaddr_un {
     var address = sockaddr_un()

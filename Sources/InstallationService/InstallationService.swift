@@ -22,11 +22,18 @@ public final class InstallationService: Sendable {
     public var shouldStop: @Sendable () -> Bool
     /// Polled every 50 ms: true once per SIGHUP.
     public var hangup: @Sendable () -> Bool
+    /// SCHED_FIFO priority the render thread asks for; nil: normal scheduling.
+    public var realtimePriority: Int?
+    /// systemd's notification socket, when it started us (READY, STATUS, WATCHDOG).
+    public var notifier: ServiceNotifier
+    /// Every box mixed to stereo, each panned to its own place (`StereoPreview`).
+    public var preview: Bool
 
     public init(
       device: String, duration: Double? = nil, seed: UInt64? = nil,
       retry: AudioRuntime<InstallationProgram>.Backoff = .init(),
-      shouldStop: @escaping @Sendable () -> Bool = { false }, hangup: @escaping @Sendable () -> Bool = { false }
+      shouldStop: @escaping @Sendable () -> Bool = { false }, hangup: @escaping @Sendable () -> Bool = { false },
+      realtimePriority: Int? = nil, notifier: ServiceNotifier = ServiceNotifier(), preview: Bool = false
     ) {
       self.device = device
       self.duration = duration
@@ -34,6 +41,9 @@ public final class InstallationService: Sendable {
       self.retry = retry
       self.shouldStop = shouldStop
       self.hangup = hangup
+      self.realtimePriority = realtimePriority
+      self.notifier = notifier
+      self.preview = preview
     }
   }
 
@@ -72,10 +82,21 @@ public final class InstallationService: Sendable {
       return Int((seconds * rate).rounded())
     }
     var program = InstallationProgram(engine: try InstallationEngine(config: config, seed: options.seed))
+    let output: any AudioOutput
+    if options.preview {
+      var request = config.pcmRequest
+      request.channels = 2
+      output = StereoPreview(
+        wrapping: DeviceOutput(name: options.device, request: request, opener: opener), channels: config.channels)
+    } else {
+      output = DeviceOutput(name: options.device, request: config.pcmRequest, opener: opener)
+    }
     let runtime = AudioRuntime(
-      program: program, output: DeviceOutput(name: options.device, request: config.pcmRequest, opener: opener),
+      program: program, output: output,
       clock: clock,
-      options: .init(frames: frames, paceToWallClock: frames == nil, retry: options.retry, fadeSeconds: 0.02))
+      options: .init(
+        frames: frames, paceToWallClock: frames == nil, retry: options.retry, fadeSeconds: 0.02,
+        realtimePriority: options.realtimePriority))
     let server = try openControlServer(config.controlSocket)
 
     let length = options.duration.map { "for \(AudioDuration.describe($0)) of audio" } ?? "until stopped"
@@ -89,6 +110,7 @@ public final class InstallationService: Sendable {
 
     var control = BoxControl(config: config)
     var log = EventLog(logger: logger, device: options.device, retry: options.retry, rate: rate)
+    var supervisor = Supervision(notifier: options.notifier)
     func audioSeconds() -> Double { Double(runtime.counters.audioFrames.load(ordering: .relaxed)) / rate }
     func status() -> String {
       let place =
@@ -126,7 +148,11 @@ public final class InstallationService: Sendable {
     steer()
     runtime.start()
     while !runtime.waitForEnd(upTo: Self.housekeeping) {
-      if options.shouldStop() { runtime.requestStop() }
+      if options.shouldStop() {
+        if !supervisor.stopping { options.notifier.stopping() }
+        supervisor.stopping = true
+        runtime.requestStop()
+      }
       if options.hangup(), let fresh = reload(config) {
         let next = InstallationProgram(engine: fresh.engine)
         let nextControl = BoxControl(config: fresh.config, carryingOver: control)
@@ -140,6 +166,7 @@ public final class InstallationService: Sendable {
       steer()
       runtime.collectRetired()  // an engine replaced at a reload is freed here, soon after
       log.update(runtime, now: clock.now())
+      supervisor.update(runtime, status: status)
     }
     runtime.wait()
     log.update(runtime, now: clock.now())
@@ -195,6 +222,47 @@ extension InstallationProgram {
   func isSinging(_ index: Int) -> Bool { boxes[index].singing.load(ordering: .relaxed) }
 }
 
+/// What systemd hears: READY once the device plays (or, waiting for a missing device, once the
+/// first attempt has failed, so that boot does not wait on a card that may never come), a
+/// STATUS line every 10 s, and a watchdog keep-alive only while the render thread turns.
+/// It keeps real time (systemd's watchdog does), not the runtime's clock.
+struct Supervision {
+  let notifier: ServiceNotifier
+  var stopping = false
+  private var ready = false
+  private var lastStatus = -Double.infinity
+  private var lastFeed = -Double.infinity
+  private var heartbeatsAtFeed = -1
+
+  init(notifier: ServiceNotifier) {
+    self.notifier = notifier
+  }
+
+  mutating func update<Program>(_ runtime: AudioRuntime<Program>, status: () -> String) {
+    guard notifier.isActive else { return }
+    let now = ProcessInfo.processInfo.systemUptime
+    let playing = runtime.counters.playing.load(ordering: .relaxed)
+    if !ready, playing || runtime.failure != nil {
+      ready = true
+      lastStatus = now
+      notifier.ready(status: playing ? status() : "waiting for the sound device: \(runtime.failure ?? "")")
+    } else if ready, now - lastStatus >= 10 {
+      lastStatus = now
+      notifier.status(playing ? status() : "waiting for the sound device: \(runtime.failure ?? "")")
+    }
+    // A stuck render thread stops the heartbeats, the watchdog goes hungry and systemd
+    // restarts the service.
+    if let interval = notifier.watchdogInterval, now - lastFeed >= interval {
+      let beats = runtime.counters.heartbeats.load(ordering: .relaxed)
+      if beats != heartbeatsAtFeed {
+        notifier.watchdog()
+        heartbeatsAtFeed = beats
+        lastFeed = now
+      }
+    }
+  }
+}
+
 /// Turns the runtime's counters into log lines: one when an outage begins, one a minute while
 /// it lasts, one when it ends; underruns at most once a minute; an hourly summary.
 struct EventLog {
@@ -209,6 +277,7 @@ struct EventLog {
   private var lastUnderrunReport = -Double.infinity
   private var nextHourly: Int
   private var announcedDevice: String?
+  private var realtimeSaid = false
 
   init(logger: Logger, device: String, retry: AudioRuntime<InstallationProgram>.Backoff, rate: Double) {
     self.logger = logger
@@ -233,6 +302,17 @@ struct EventLog {
       logger.warning(
         "still no sound from '\(device)' after \(AudioDuration.describe(wall - since)): \(runtime.failure ?? "failing")"
       )
+    }
+    let realtime = runtime.counters.realtime.load(ordering: .relaxed)
+    if !realtimeSaid, realtime != 0 {
+      realtimeSaid = true
+      if realtime > 0 {
+        logger.info("the audio thread has real-time priority \(realtime) (SCHED_FIFO)")
+      } else {
+        logger.notice(
+          "the audio thread has no real-time priority (\(String(cString: strerror(Int32(-realtime))))); it plays on at normal priority. Allow it with LimitRTPRIO= in the service unit"
+        )
+      }
     }
     if now.opens > seen.opens, let opened = runtime.openedDescription, opened != announcedDevice {
       announcedDevice = opened

@@ -107,6 +107,21 @@ import Testing
     for id in SpeciesCatalogue.all.map(\.id) { #expect(result.stdout.contains(id)) }
   }
 
+  @Test func configCheckTakesAnInstallationConfigFromAnyFolderAlone() throws {
+    // A venue's config in a folder of its own: nothing else needs to be beside it.
+    let folder = temporaryFolder()
+    try FileManager.default.copyItem(
+      atPath: packageRoot() + "/Config/installation.yaml", toPath: folder + "/venue.yaml")
+    let alone = try birdsong(["config", "check", "--config", folder + "/venue.yaml", "--kiosk", "none"])
+    #expect(alone.status == 0, "\(alone.stderr)")
+    #expect(alone.stdout.contains("venue.yaml: OK: 8 bird boxes"))
+    // With the kiosk, its languages and signposting are the ones its own config names.
+    let both = try birdsong(["config", "check", "--config", folder + "/venue.yaml", "--kiosk", "Config/kiosk.yaml"])
+    #expect(both.status == 0, "\(both.stderr)")
+    #expect(both.stdout.contains("Config/locales/fr.yaml: OK"))
+    #expect(both.stdout.contains("Config/signposting/england.yaml: OK"))
+  }
+
   @Test func aBrokenSpeciesFileStopsTheCommandsThatSingWithItsPlace() throws {
     let folder = temporaryFolder()
     let good = try String(contentsOfFile: packageRoot() + "/Config/species/great-tit.yaml", encoding: .utf8)

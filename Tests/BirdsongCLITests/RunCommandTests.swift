@@ -31,6 +31,40 @@ import Testing
     #expect(zip(live, offline).allSatisfy { $0 == $1 }, "the live capture differs from the offline render")
   }
 
+  @Test func aPreviewIsTheInstallationInStereoLiveAndOffline() throws {
+    let folder = temporaryFolder()
+    let raw = folder + "/preview.raw"
+    let played = try birdsong([
+      "run", "--preview", "--device", "file:'\(raw)',raw", "--duration", "20s", "--seed", "4",
+      "--control-socket", "none",
+    ])
+    #expect(played.status == 0, "\(played.stderr)")
+    #expect(played.stderr.contains("2 channels") && played.stderr.contains("stereo preview of 8 channels"))
+    let rendered = try birdsong([
+      "render", "--installation", "Config/installation.yaml", "--preview", "--duration", "20s", "--seed", "4",
+      "--format", "float", "-o", folder + "/preview.wav",
+    ])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    let live = try rawFloats(raw)
+    let reader = try WAVReader(path: folder + "/preview.wav")
+    #expect(reader.channels == 2)
+    let offline = try reader.readAll()
+    #expect(live.count == 20 * 48000 * 2 && live.count == offline.count)
+    #expect(zip(live, offline).allSatisfy { $0 == $1 }, "the live preview differs from the offline one")
+    // The low boxes (first channels) lean left, the high ones (last channels) right: the
+    // wood pigeon's 400-600 Hz is louder on the left, the top box's 9-11 kHz on the right.
+    let left = PowerSpectrum(stride(from: 0, to: offline.count, by: 2).map { offline[$0] }, sampleRate: 48000)
+    let right = PowerSpectrum(stride(from: 1, to: offline.count, by: 2).map { offline[$0] }, sampleRate: 48000)
+    func energy(_ spectrum: PowerSpectrum, _ band: ClosedRange<Double>) -> Double {
+      spectrum.bins.indices.filter { band.contains(spectrum.frequency(ofBin: $0)) }.map { spectrum.bins[$0] }
+        .reduce(0, +)
+    }
+    #expect(energy(left, 400...600) > 4 * energy(right, 400...600))
+    #expect(energy(right, 9000...11000) > 4 * energy(left, 9000...11000))
+    // Eight boxes together never pass the config's cap (-3 dBFS).
+    #expect(offline.allSatisfy { abs($0) <= Float(pow(10, -3.0 / 20)) + 1e-6 })
+  }
+
   @Test func sigtermFadesOutAndExitsCleanly() throws {
     let folder = temporaryFolder()
     let config = folder + "/reel.yaml"
@@ -108,8 +142,10 @@ import Testing
     let folder = temporaryFolder()
     let socket = folder + "/control.sock"
     let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
-    try shipped.replacingOccurrences(of: "control_socket: /tmp/birdsong.sock", with: "control_socket: \(socket)")
-      .write(toFile: folder + "/c.yaml", atomically: true, encoding: .utf8)
+    try shipped.replacingOccurrences(
+      of: "control_socket: /run/birdsong/control.sock", with: "control_socket: \(socket)"
+    )
+    .write(toFile: folder + "/c.yaml", atomically: true, encoding: .utf8)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: birdsongBinary)
     process.arguments = ["run", "--config", folder + "/c.yaml", "--device", "null", "--log-level", "warning"]

@@ -14,6 +14,8 @@ struct FaultPlan: Sendable {
   var vanishesAt: [(frame: Int, seconds: Double)] = []
   /// Opening fails with -EBUSY this many times first.
   var busyAtStart = 0
+  /// The write at this frame count blocks, like a driver that never returns, until `release`.
+  var hangsAt: Int?
 }
 
 /// Opens real null devices through `SystemPCM`, wrapped in `FaultyPCM`, following a plan.
@@ -22,6 +24,24 @@ final class FaultyDevices: Sendable {
   let clock: SimulatedClock
   private let state = Mutex((opens: 0, busyLeft: 0, awayUntil: -1.0, framesWritten: 0, vanished: 0))
   private let loudest = Mutex<Float>(0)
+  private let hangRelease = DispatchSemaphore(value: 0)
+  private let hanging = Atomic(false)
+
+  /// True while a write is held by `FaultPlan.hangsAt`.
+  var isHanging: Bool { hanging.load(ordering: .relaxed) }
+
+  /// Lets a hung write return.
+  func release() { hangRelease.signal() }
+
+  /// Blocks the calling (render) thread if the plan hangs a write in this stretch of audio.
+  func hangIfDue(writing frames: Int) {
+    guard let point = plan.hangsAt else { return }
+    let due = state.withLock { $0.framesWritten <= point && point < $0.framesWritten + frames }
+    guard due else { return }
+    hanging.store(true, ordering: .relaxed)
+    hangRelease.wait()
+    hanging.store(false, ordering: .relaxed)
+  }
 
   /// The loudest sample written so far (the null device takes floats).
   var loudestSample: Float { loudest.withLock { $0 } }
@@ -91,6 +111,7 @@ final class FaultyPCM: PCMDevice {
 
   func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
     if gone { return Int(-ENODEV) }
+    devices.hangIfDue(writing: frames)
     if let fault = devices.fault(writing: frames) {
       if fault == -ENODEV { gone = true }
       if fault == -ESTRPIPE { resumeRefusals = 2 }

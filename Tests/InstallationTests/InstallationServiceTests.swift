@@ -101,4 +101,74 @@ import Testing
     let summary = try service.run()
     #expect(summary.counters.framesPlayed >= 5 * 48000)
   }
+
+  /// systemd's side of sd_notify: a datagram socket that collects what the service says.
+  final class NotifyListener {
+    let path: String
+    let descriptor: Int32
+
+    init(folder: String) {
+      path = folder + "/notify.sock"
+      descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+      var address = try! ControlSocket.address(path)
+      _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
+      }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Every message waiting now.
+    func drain() -> [String] {
+      var messages: [String] = []
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        if count <= 0 { return messages }
+        messages.append(String(decoding: buffer[0..<count], as: UTF8.self))
+      }
+    }
+  }
+
+  @Test func systemdHearsReadyAndAWatchdogThatGoesHungryWhenTheAudioThreadHangs() throws {
+    let listener = NotifyListener(folder: temporaryFolder())
+    let clock = SimulatedClock()
+    let devices = FaultyDevices(plan: FaultPlan(hangsAt: 2 * 48000), clock: clock)
+    let stop = Atomic(false)
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    // A watchdog of 0.1 s: fed every 0.05 s while the render thread turns.
+    let notifier = ServiceNotifier(environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "100000"])
+    #expect(notifier.watchdogInterval == 0.05)
+    let service = InstallationService(
+      config: try InstallationConfig.parse(Self.twoBoxes, file: "test.yaml"),
+      options: .init(device: "faulty", shouldStop: { stop.load(ordering: .relaxed) }, notifier: notifier),
+      opener: devices.opener, clock: clock, logger: logger)
+    let runner = Thread { _ = try? service.run() }
+    runner.start()
+
+    func wait(upTo seconds: Double, for condition: () -> Bool) -> Bool {
+      let end = Date().addingTimeInterval(seconds)
+      while Date() < end {
+        if condition() { return true }
+        usleep(10_000)
+      }
+      return condition()
+    }
+    #expect(wait(upTo: 10) { devices.isHanging })
+    usleep(300_000)
+    let beforeHang = listener.drain()
+    #expect(beforeHang.first?.hasPrefix("READY=1\nSTATUS=playing on 'faulty'") == true)
+    #expect(beforeHang.contains("WATCHDOG=1"))
+    // Hung in a write: no keep-alive for ten watchdog periods.
+    usleep(1_000_000)
+    #expect(!listener.drain().contains("WATCHDOG=1"))
+    // The driver returns: the keep-alives resume.
+    devices.release()
+    #expect(wait(upTo: 5) { listener.drain().contains("WATCHDOG=1") })
+    stop.store(true, ordering: .relaxed)
+    #expect(wait(upTo: 5) { listener.drain().contains("STOPPING=1") })
+  }
 }

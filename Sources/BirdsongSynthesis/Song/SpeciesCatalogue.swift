@@ -6,7 +6,7 @@ import Foundation
 /// Each species is a file, Config/species/<id>.yaml (README.md, "Species files", explains the
 /// format): adding a species means writing a file. The files are read once, on first use, from
 /// the folder named by BIRDSONG_SPECIES, or else the Config/species folder of the checkout
-/// the program runs from.
+/// the program runs from, or else the installed package's /usr/share/birdsong/species.
 public enum SpeciesCatalogue {
   /// The catalogue as loaded; commands check it first to report a broken file clearly.
   public static let loaded: Result<[Species], ConfigError> = Result { () throws(ConfigError) in
@@ -27,7 +27,7 @@ public enum SpeciesCatalogue {
       if FileManager.default.fileExists(atPath: candidate) { return candidate }
       directory.deleteLastPathComponent()
     }
-    return "Config/species"
+    return ConfigLocation.installedData("species") ?? "Config/species"
   }()
 
   /// Reads every *.yaml file of a folder, lowest band first.

@@ -1,5 +1,6 @@
 import BirdsongSynthesis
 import ConfigFiles
+import ControlProtocol
 import Foundation
 
 /// What an installer writes in Config/installation.yaml: the output, the bird boxes and the
@@ -58,7 +59,8 @@ public struct InstallationConfig: Sendable {
       ? minute >= hours.start && minute < hours.end : minute >= hours.start || minute < hours.end
   }
 
-  public static let defaultPath = "Config/installation.yaml"
+  /// Config/installation.yaml in a checkout, else the installed package's /etc/birdsong one.
+  public static let defaultPath = ConfigLocation.first("Config/installation.yaml", "/etc/birdsong/installation.yaml")
 
   /// Loads and validates a config file.
   public static func load(path: String) throws(ConfigError) -> InstallationConfig {
@@ -72,7 +74,7 @@ public struct InstallationConfig: Sendable {
   private static func read(_ root: ConfigNode) throws(ConfigError) -> InstallationConfig {
     let file = root.file
     let top = try root.mapping(allowed: ["seed", "sample_rate", "output", "schedule", "control_socket", "boxes"])
-    let controlSocket = try top["control_socket"]?.string() ?? "/tmp/birdsong.sock"
+    let controlSocket = try top["control_socket"]?.string() ?? ControlSocket.defaultPath
     let sampleRate = try top["sample_rate"]?.integer(in: 8000...192_000) ?? 48000
     let seed = UInt64(try top["seed"]?.integer(in: 0...Int.max) ?? 1)
 

@@ -1,11 +1,13 @@
 import ConfigFiles
+import ControlProtocol
 import Foundation
 import HearingCheck
 
 /// Config/kiosk.yaml: where the kiosk finds its words, services, calibration and database,
 /// which device the headphones are on, its keys, its timeout and the staff PIN.
 public struct KioskConfig: Sendable {
-  public static let defaultPath = "Config/kiosk.yaml"
+  /// Config/kiosk.yaml in a checkout, else the installed package's /etc/birdsong one.
+  public static let defaultPath = ConfigLocation.first("Config/kiosk.yaml", "/etc/birdsong/kiosk.yaml")
   /// The PIN of the example hash in Config/kiosk.yaml; `config check` warns while it works.
   public static let examplePIN = "1234"
 
@@ -59,7 +61,7 @@ public struct KioskConfig: Sendable {
       // Earlier versions named the installation's config here: take its control_socket, and
       // say that the setting has changed.
       let other = try ConfigNode.load(path: file, hint: "'installation:' names the running installation's socket")
-      let socket = try other.entry("control_socket")?.string() ?? "/tmp/birdsong.sock"
+      let socket = try other.entry("control_socket")?.string() ?? ControlSocket.defaultPath
       installation = socket
       notes.append(
         "'installation: \(file)' now names the installation's control socket: write 'installation: \(socket)'")

@@ -46,32 +46,6 @@ extension Birdsong {
             throw fail("\(error)")
           }
         }
-        // The kiosk's languages and signposting, beside the config.
-        let configFolder = URL(fileURLWithPath: config).deletingLastPathComponent().path
-        do {
-          let catalogues = try LocaleCatalog.loadAll(folder: configFolder + "/locales")
-          for catalogue in catalogues.dropFirst() {
-            let missing = catalogue.missingKeys(comparedTo: catalogues[0])
-            print(
-              "locales/\(catalogue.code).yaml: OK: \(catalogue.name)"
-                + (missing.isEmpty
-                  ? "" : "; \(missing.count) key(s) missing, shown in English: " + missing.joined(separator: ", ")))
-          }
-          let regions = ((try? FileManager.default.contentsOfDirectory(atPath: configFolder + "/signposting")) ?? [])
-            .filter { $0.hasSuffix(".yaml") }.sorted()
-          for region in regions {
-            let signposting = try Signposting.load(path: configFolder + "/signposting/" + region)
-            let placeholders = signposting.placeholders
-            print(
-              "signposting/\(region): OK: \(signposting.region)"
-                + (placeholders.isEmpty
-                  ? ""
-                  : "; replace these placeholders with real services before visitors see them: "
-                    + placeholders.joined(separator: ", ")))
-          }
-        } catch {
-          throw fail("\(error)")
-        }
         try checkKiosk()
         print(
           "\(config): OK: \(installation.boxes.count) bird boxes on \(installation.channels) channels at "
@@ -88,6 +62,20 @@ extension Birdsong {
         } catch {
           throw fail("\(error)")
         }
+        for catalogue in resources.languages.dropFirst() {
+          let missing = catalogue.missingKeys(comparedTo: resources.languages[0])
+          print(
+            "\(resources.config.localesFolder)/\(catalogue.code).yaml: OK: \(catalogue.name)"
+              + (missing.isEmpty
+                ? "" : "; \(missing.count) key(s) missing, shown in English: " + missing.joined(separator: ", ")))
+        }
+        let placeholders = resources.signposting.placeholders
+        print(
+          "\(resources.config.signpostingFile): OK: \(resources.signposting.region)"
+            + (placeholders.isEmpty
+              ? ""
+              : "; replace these placeholders with real services before visitors see them: "
+                + placeholders.joined(separator: ", ")))
         var warnings = resources.config.notes
         if let socket = resources.config.installationSocket, !FileManager.default.fileExists(atPath: socket) {
           warnings.append("no installation is running on \(socket) now: the group check waits for one")

@@ -55,6 +55,9 @@ extension Birdsong {
         valueName: "time"))
     var start: String?
 
+    @Flag(help: "With --installation: a stereo file, every box panned to its own place (as 'run --preview' plays it).")
+    var preview = false
+
     @Option(
       parsing: .unconditional, help: "How long: 30s, 10m, 1h30m, 500ms. Default: 30s; the whole sweep for --sweep.")
     var duration: String?
@@ -115,32 +118,40 @@ extension Birdsong {
       }
       let seconds = try parseDuration(duration)
       if start != nil, installation == nil { throw fail("--start goes with --installation") }
+      if preview, installation == nil { throw fail("--preview goes with --installation") }
 
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate
       let frames = Int((job.seconds * rate).rounded())
+      let channels = preview ? 2 : job.mixer.channels
       let analyser = spectrogram.map { _ in
-        Spectrogram(channels: job.mixer.channels, sampleRate: rate, totalFrames: frames)
+        Spectrogram(channels: channels, sampleRate: rate, totalFrames: frames)
       }
       // -o /dev/null renders without writing: for timing and dry runs.
       let writer: WAVWriter? =
         output == "/dev/null"
-        ? nil : try WAVWriter(path: output, sampleRate: Int(rate), channels: job.mixer.channels, format: sampleFormat)
+        ? nil : try WAVWriter(path: output, sampleRate: Int(rate), channels: channels, format: sampleFormat)
       let sinks: [any AudioSink] =
-        [writer ?? DiscardSink(channels: job.mixer.channels)] + (analyser.map { [$0] } ?? [])
+        [writer ?? DiscardSink(channels: channels)] + (analyser.map { [$0] } ?? [])
       // The same runtime as `birdsong run`, with files for a sound card.
       // Files are encoded and written on a second core; discarded audio needs no copy.
-      let destination = SinkOutput(sinks, writerThread: writer != nil || analyser != nil)
+      let files = SinkOutput(sinks, writerThread: writer != nil || analyser != nil)
+      let destination: any AudioOutput =
+        preview ? StereoPreview(wrapping: files, channels: job.mixer.channels) : files
       if let program = job.program {
-        try play(program, to: destination, frames: frames, writer: writer)
+        try play(program, to: destination, files: files, frames: frames, writer: writer)
       } else {
-        try play(MixerProgram(job.mixer), to: destination, frames: frames, writer: writer)
+        try play(MixerProgram(job.mixer), to: destination, files: files, frames: frames, writer: writer)
       }
       if let analyser, let spectrogram {
-        try AtomicFile.write(analyser.png(panels: job.panels), to: spectrogram)
+        let panels =
+          preview
+          ? [Spectrogram.Panel(title: "LEFT", band: nil), Spectrogram.Panel(title: "RIGHT", band: nil)] : job.panels
+        try AtomicFile.write(analyser.png(panels: panels), to: spectrogram)
       }
       note(
-        "wrote \(output): \(AudioDuration.describe(job.seconds)), \(job.mixer.channels) channel(s), "
+        "wrote \(output): \(AudioDuration.describe(job.seconds)), \(channels) channel(s)"
+          + (preview ? " (a stereo preview of \(job.mixer.channels))" : "") + ", "
           + "\(Int(rate)) Hz, \(sampleFormat == .float32 ? "32-bit float" : "\(sampleFormat.bitsPerSample)-bit")"
           + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
     }
@@ -148,7 +159,7 @@ extension Birdsong {
     /// Plays a program into the files through the runtime, with a progress bar; Ctrl-C leaves
     /// no file behind.
     private func play<Program: AudioProgram>(
-      _ program: Program, to destination: SinkOutput, frames: Int, writer: WAVWriter?
+      _ program: Program, to destination: any AudioOutput, files: SinkOutput, frames: Int, writer: WAVWriter?
     ) throws {
       let rate = program.mixer.sampleRate
       let runtime = AudioRuntime(
@@ -167,7 +178,7 @@ extension Birdsong {
       guard finished else {
         writer?.discard()
         throw fail(
-          "cannot write '\(output)': \(destination.failureError.map { "\($0)" } ?? runtime.failure ?? "unknown error")")
+          "cannot write '\(output)': \(files.failureError.map { "\($0)" } ?? runtime.failure ?? "unknown error")")
       }
     }
 

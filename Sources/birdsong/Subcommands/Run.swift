@@ -18,6 +18,7 @@ extension Birdsong {
         Examples:
           birdsong run
           birdsong run --device hw:CARD=UMC1820,DEV=0
+          birdsong run --preview                 # all boxes on a laptop's two speakers
           birdsong run --device null --duration 8h
           birdsong run --device "file:'/tmp/boxes.raw',raw" --duration 1m
         """)
@@ -42,6 +43,16 @@ extension Birdsong {
     @Flag(help: "Wait for a missing device instead of stopping (for the service: the card may come later).")
     var waitForDevice = false
 
+    @Option(
+      help: ArgumentHelp(
+        "Ask for real-time scheduling (SCHED_FIFO, 1-99) for the audio thread; the log says whether it was granted.",
+        valueName: "priority"))
+    var realtimePriority: Int?
+
+    @Flag(
+      help: "Mix every box to stereo, each panned to its own place: hear the installation on a laptop or headphones.")
+    var preview = false
+
     @Option(help: "How much to log: debug (every song), info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -51,6 +62,9 @@ extension Birdsong {
         throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
       }
       let seconds = try parseDuration(duration)
+      if let priority = realtimePriority, !(1...99).contains(priority) {
+        throw fail("--realtime-priority must be 1 to 99 (SCHED_FIFO); not \(priority). The service uses 20.")
+      }
       var installation = try loadInstallation(config)
       if let controlSocket { installation.controlSocket = controlSocket == "none" ? "" : controlSocket }
       let deviceName = device ?? installation.device
@@ -63,7 +77,9 @@ extension Birdsong {
         // device that cannot do what the config asks. A card that is busy or unplugged is
         // waited for, like the service does.
         do {
-          try SystemPCM(name: deviceName, request: installation.pcmRequest).close()
+          var request = installation.pcmRequest
+          if preview { request.channels = 2 }
+          try SystemPCM(name: deviceName, request: request).close()
         } catch let error as ALSAError where !DeviceList.cards().isEmpty && (error.isBusy || error.isDeviceMissing) {
           // the runner retries, with one log line
         } catch {
@@ -80,7 +96,8 @@ extension Birdsong {
         config: installation,
         options: InstallationService.Options(
           device: deviceName, duration: seconds, seed: seed, shouldStop: { Interruption.wasRequested },
-          hangup: { Interruption.takeHangup() }),
+          hangup: { Interruption.takeHangup() }, realtimePriority: realtimePriority,
+          preview: preview),
         logger: logger)
       do {
         _ = try service.run()
