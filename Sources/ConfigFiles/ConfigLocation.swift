@@ -19,3 +19,24 @@ public enum ConfigLocation {
     return FileManager.default.fileExists(atPath: folder) ? folder : nil
   }
 }
+
+/// Whether a program can make a file at a path a config names (a socket, a database): the
+/// folders that are missing are made when it starts, so what matters is that nothing in the
+/// way is a file and the path itself is not a folder.
+public enum PathReach {
+  /// Why a file cannot be made at `path`, or nil when it can (or may, once folders are made).
+  public static func problem(creating path: String) -> String? {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+      return "'\(path)' is a folder; name a file in it"
+    }
+    var ancestor = URL(fileURLWithPath: path).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder) {
+      let parent = ancestor.deletingLastPathComponent()
+      if parent.path == ancestor.path { return nil }
+      ancestor = parent
+    }
+    return isFolder.boolValue
+      ? nil : "'\(ancestor.path)' is a file, so nothing can be made under it; choose another path"
+  }
+}

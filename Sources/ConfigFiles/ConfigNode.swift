@@ -36,6 +36,14 @@ public struct ConfigNode {
   }
 
   public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
+    // An alias repeats a whole subtree; nested ones grow a file of a few lines into billions
+    // of nodes (an "alias bomb"), so they are refused before anything is built from them.
+    if let line = YAMLAliasScan.firstAlias(in: text) {
+      throw ConfigError(
+        file: file, line: line, field: "",
+        message:
+          "config files do not take YAML aliases ('*name' repeating an '&name' anchor); write the values out in full")
+    }
     do {
       guard let node = try Yams.compose(yaml: text) else {
         throw ConfigError(
@@ -159,19 +167,26 @@ public struct ConfigNode {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
   }
 
+  /// The line where the problem starts: libyaml notices an unclosed quote or bracket only at
+  /// the end of the file, but says where the quote or bracket was opened (the context).
   private static func line(of error: YamlError) -> Int? {
     switch error {
-    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+    case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _),
+      .composer(let context, _, let mark, _):
+      context?.mark.line ?? mark.line
     default: nil
     }
   }
 
   private static func summary(of error: YamlError) -> String {
     switch error {
-    case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-      .composer(let context, let problem, _, _):
-      [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-    default: "\(error)"
+    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      if let context, !context.text.isEmpty, context.mark.line != mark.line {
+        return "\(context.text) that starts on this line, and at line \(mark.line) \(problem)"
+      }
+      return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    default: return "\(error)"
     }
   }
 

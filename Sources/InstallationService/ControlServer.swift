@@ -32,7 +32,8 @@ public final class ControlServer {
   /// process has it.
   private static func takeLock(_ lockPath: String, socket: String) throws -> Int32 {
     let folder = URL(fileURLWithPath: lockPath).deletingLastPathComponent().path
-    if !FileManager.default.fileExists(atPath: folder) { mkdir(folder, 0o755) }
+    try? FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       throw ControlError("cannot create the lock file '\(lockPath)': \(String(cString: strerror(errno)))")
@@ -59,7 +60,8 @@ public final class ControlServer {
     // The default folder, /run/birdsong, is made by the service's unit; a run started by hand
     // (as root) makes it, readable by all and writable by its owner only.
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    if !FileManager.default.fileExists(atPath: folder) { mkdir(folder, 0o755) }
+    try? FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     var status = stat()
     if lstat(path, &status) == 0 {
       guard status.st_mode & S_IFMT == S_IFSOCK else {

@@ -134,6 +134,15 @@ import Testing
     let bad = try birdsong(["config", "check", "--config", folder + "/bad.yaml"])
     #expect(bad.status != 0)
     #expect(bad.stderr.contains("bad.yaml:") && bad.stderr.contains("channel 7 is already used by box 'Pines'"))
+    // A socket under a file can never be made.
+    try "x".write(toFile: folder + "/plain", atomically: true, encoding: .utf8)
+    try shipped.replacingOccurrences(
+      of: "control_socket: /run/birdsong/control.sock", with: "control_socket: \(folder)/plain/c.sock"
+    )
+    .write(toFile: folder + "/socket.yaml", atomically: true, encoding: .utf8)
+    let socket = try birdsong(["config", "check", "--config", folder + "/socket.yaml", "--kiosk", "none"])
+    #expect(socket.status != 0)
+    #expect(socket.stderr.contains("control_socket: '\(folder)/plain' is a file"), "\(socket.stderr)")
   }
 }
 

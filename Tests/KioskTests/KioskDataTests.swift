@@ -95,3 +95,68 @@ import Testing
     }
   }
 }
+
+/// The kiosk's loaders against damaged files, and the mistakes a kiosk config must not let by.
+@Suite struct KioskConfigCheckTests {
+  @Test func aKeyListThatIsEmptyIsRefused() throws {
+    do {
+      _ = try KioskConfig.parse("keys:\n  hear: []\n", file: "kiosk.yaml")
+      Issue.record("hear: [] was accepted")
+    } catch {
+      #expect(error.field == "keys.hear" && error.line == 2 && error.message.contains("space"))
+    }
+  }
+
+  @Test func aPINHashThatNoPINCanMatchIsRefused() throws {
+    let good = try #require(StaffPIN.hash("2468"))
+    #expect(try KioskConfig.parse("staff:\n  pin_hash: \"\(good)\"\n", file: "k.yaml").pinHash == good)
+    for broken in [
+      "$y$j9T$cut", String(good.dropLast(3)), good.replacingOccurrences(of: "$y$", with: "$q$"),
+      String(good.dropLast()) + "!", "1234",
+    ] {
+      #expect(throws: ConfigError.self, "\(broken)") {
+        try KioskConfig.parse("staff:\n  pin_hash: \"\(broken)\"\n", file: "k.yaml")
+      }
+    }
+  }
+
+  @Test func aMissingFileIsReportedWhereTheKioskConfigNamesIt() throws {
+    let folder = temporaryFolder()
+    let text = "language: en\nlocales: Config/locales\nsignposting: \(folder)/nowhere.yaml\ncalibration: none\n"
+    let config = try KioskConfig.parse(text, file: "venue-kiosk.yaml")
+    do {
+      _ = try KioskResources.load(config)
+      Issue.record("a missing signposting file was accepted")
+    } catch {
+      #expect(error.file == "venue-kiosk.yaml" && error.line == 3 && error.field == "signposting", "\(error)")
+      #expect(error.message.contains("nowhere.yaml") && error.message.contains("does not exist"))
+    }
+  }
+
+  @Test func mutatedKioskFilesNeverCrashOrHang() throws {
+    let root = packageRoot() + "/Config/"
+    let kiosk = try String(contentsOfFile: root + "kiosk.yaml", encoding: .utf8)
+    let signposting = try String(contentsOfFile: root + "signposting/england.yaml", encoding: .utf8)
+    let calibration = try String(contentsOfFile: root + "calibration/example.yaml", encoding: .utf8)
+    let french = try String(contentsOfFile: root + "locales/fr.yaml", encoding: .utf8)
+    let english = try LocaleCatalog.loadAll(folder: root + "locales").first { $0.code == "en" }
+    var mutator = ConfigMutator(seed: 3)
+    var outcomes = (accepted: 0, refused: 0)
+    for index in 0..<2000 {
+      do {
+        switch index % 4 {
+        case 0: _ = try KioskConfig.parse(mutator.mutate(kiosk), file: "k\(index).yaml")
+        case 1: _ = try Signposting.parse(mutator.mutate(signposting), file: "s\(index).yaml")
+        case 2: _ = try CalibrationLoader.parse(mutator.mutate(calibration), file: "c\(index).yaml")
+        default:
+          _ = try LocaleCatalog.parse(mutator.mutate(french), code: "fr", file: "fr\(index).yaml", english: english)
+        }
+        outcomes.accepted += 1
+      } catch {
+        outcomes.refused += 1
+        #expect(!error.message.isEmpty)
+      }
+    }
+    #expect(outcomes.accepted > 0 && outcomes.refused > 0, "\(outcomes)")
+  }
+}

@@ -31,6 +31,9 @@ public struct KioskConfig: Sendable {
   public var frequencies: [Double]
   public var keys: KeyMap
   public var pinHash: String?
+  /// The line of each field that names another file (locales, signposting, calibration), so
+  /// that a problem with that file is reported where it is named.
+  public var namedAt: [String: Int] = [:]
 
   public static func load(path: String) throws(ConfigError) -> KioskConfig {
     try read(ConfigNode.load(path: path, hint: "start from the example in Config/kiosk.yaml"))
@@ -81,12 +84,13 @@ public struct KioskConfig: Sendable {
     var pinHash: String?
     if let staff = try top["staff"]?.mapping(allowed: ["pin_hash"]) {
       pinHash = try staff["pin_hash"]?.string()
-      if let hash = pinHash, !hash.hasPrefix("$") {
+      if let hash = pinHash, !StaffPIN.canMatch(hash) {
         throw staff["pin_hash"]!.error(
-          "this is not a PIN hash; make one with 'birdsong kiosk --hash-pin' (never write the PIN itself here)")
+          "this is not a PIN hash that any PIN could match; make one with 'birdsong kiosk --hash-pin' "
+            + "(never write the PIN itself here)")
       }
     }
-    return KioskConfig(
+    var config = KioskConfig(
       file: root.file, defaultLanguage: try path("language", "en"),
       localesFolder: try path("locales", "Config/locales"),
       signpostingFile: try path("signposting", "Config/signposting/england.yaml"),
@@ -97,6 +101,17 @@ public struct KioskConfig: Sendable {
       quietSeconds: try top["quiet_seconds"]?.duration(in: 30...3600) ?? 600, frequencies: frequencies,
       keys: try top["keys"].map { node throws(ConfigError) in try KeyMap.read(node) } ?? .standard,
       pinHash: pinHash)
+    for field in ["language", "locales", "signposting", "calibration"] {
+      if let line = top[field]?.line { config.namedAt[field] = line }
+    }
+    return config
+  }
+
+  /// A problem with a whole file this config names (missing, unreadable, empty) said where
+  /// the kiosk config names it; a mistake inside that file keeps its own file and line.
+  func named(_ field: String, _ error: ConfigError) -> ConfigError {
+    guard error.line == nil else { return error }
+    return ConfigError(file: file, line: namedAt[field], field: field, message: "\(error.file): \(error.message)")
   }
 }
 
@@ -109,16 +124,31 @@ public struct KioskResources: Sendable {
   public var calibration: CalibrationProfile?
 
   public static func load(_ config: KioskConfig) throws(ConfigError) -> KioskResources {
-    let languages = try LocaleCatalog.loadAll(folder: config.localesFolder)
+    let languages: [LocaleCatalog]
+    let signposting: Signposting
+    var calibration: CalibrationProfile?
+    do {
+      languages = try LocaleCatalog.loadAll(folder: config.localesFolder)
+    } catch {
+      throw config.named("locales", error)
+    }
+    do {
+      signposting = try Signposting.load(path: config.signpostingFile)
+    } catch {
+      throw config.named("signposting", error)
+    }
+    do {
+      calibration = try config.calibrationFile.map { path throws(ConfigError) in try CalibrationLoader.load(path: path)
+      }
+    } catch {
+      throw config.named("calibration", error)
+    }
     guard languages.contains(where: { $0.code == config.defaultLanguage }) else {
       throw ConfigError(
-        file: config.file, line: nil, field: "language",
+        file: config.file, line: config.namedAt["language"], field: "language",
         message: "there is no \(config.defaultLanguage).yaml in \(config.localesFolder); "
           + "choose one of \(languages.map(\.code).joined(separator: ", "))")
     }
-    return KioskResources(
-      config: config, languages: languages, signposting: try Signposting.load(path: config.signpostingFile),
-      calibration: try config.calibrationFile.map { path throws(ConfigError) in try CalibrationLoader.load(path: path)
-      })
+    return KioskResources(config: config, languages: languages, signposting: signposting, calibration: calibration)
   }
 }

@@ -55,6 +55,11 @@ public struct KeyMap: Sendable, Equatable {
       guard let list = entries[action.rawValue] else { continue }
       actions = actions.filter { $0.value != action }
       let names: [ConfigNode] = list.node.sequence != nil ? try list.sequence() : [list]
+      guard !names.isEmpty else {
+        throw list.error(
+          "give '\(action.rawValue)' at least one key (e.g. [\(Self.standardNames(of: action))]): without one, the visitor cannot do it"
+        )
+      }
       for name in names {
         let text = try name.string()
         guard let key = Self.key(named: text) else {
@@ -68,6 +73,16 @@ public struct KeyMap: Sendable, Equatable {
       }
     }
     return KeyMap(actions: actions)
+  }
+
+  /// The standard keys of `action`, as a config names them.
+  static func standardNames(of action: KioskAction) -> String {
+    let names: [TerminalKey: String] = [
+      .character(" "): "space", .enter: "enter", .left: "left", .right: "right", .up: "up", .down: "down",
+      .backspace: "backspace",
+    ]
+    return standard.actions.filter { $0.value == action }.map { names[$0.key] ?? "\($0.key)" }.sorted()
+      .joined(separator: ", ")
   }
 
   static func key(named name: String) -> TerminalKey? {

@@ -1,6 +1,8 @@
 import ALSAOutput
 import ArgumentParser
 import BirdsongSynthesis
+import ConfigFiles
+import ControlProtocol
 import Foundation
 import Installation
 import Kiosk
@@ -24,6 +26,16 @@ extension Birdsong {
         let species = try requireCatalogue()
         print("species: OK: \(species.count) species from \(SpeciesCatalogue.defaultFolder)")
         let installation = try loadInstallation(config)
+        if !installation.controlSocket.isEmpty {
+          if let problem = PathReach.problem(creating: installation.controlSocket) {
+            throw fail("\(config): control_socket: \(problem)")
+          }
+          do {
+            _ = try ControlSocket.address(installation.controlSocket)
+          } catch {
+            throw fail("\(config): control_socket: \(error)")
+          }
+        }
         // A hardware device that is here can be asked how many outputs it has.
         let name =
           installation.device.hasPrefix("plug") ? String(installation.device.dropFirst(4)) : installation.device
@@ -76,6 +88,9 @@ extension Birdsong {
               ? ""
               : "; replace these placeholders with real services before visitors see them: "
                 + placeholders.joined(separator: ", ")))
+        if let problem = PathReach.problem(creating: resources.config.databaseFile) {
+          throw fail("\(kiosk): database: \(problem)")
+        }
         var warnings = resources.config.notes
         if let socket = resources.config.installationSocket, !FileManager.default.fileExists(atPath: socket) {
           warnings.append("no installation is running on \(socket) now: the group check waits for one")
