@@ -31,7 +31,7 @@ let package = Package(
     // Reading config files: YAML nodes that know their file and line, and errors that say so.
     .target(name: "ConfigFiles", dependencies: [.product(name: "Yams", package: "Yams")]),
     // The one render loop for every output: render thread, command queues, device back-off, clock.
-    .target(name: "AudioRuntime", dependencies: ["BirdsongSynthesis", "BirdsongAudio", "ALSAOutput"]),
+    .target(name: "AudioRuntime", dependencies: ["BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput"]),
     // The control socket's commands and its client: shared by the installation, `ctl` and the kiosk.
     .target(name: "ControlProtocol"),
     // Installation config and the multichannel engine (a seeded schedule on the audio clock).
@@ -70,7 +70,7 @@ let package = Package(
       ]
     ),
     // Helpers shared by the test targets: temporary folders, running programs.
-    .target(name: "TestSupport", dependencies: ["AudioRuntime"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["AudioRuntime", "BirdsongCore"], path: "Tests/TestSupport"),
     // Writes made-up checks until killed: the session store's durability test, kept out of the product.
     .executableTarget(name: "session-filler", dependencies: ["SessionStore"], path: "Tests/SessionFiller"),
     .testTarget(

@@ -1,4 +1,5 @@
 import AudioRuntime
+import BirdsongCore
 import BirdsongSynthesis
 import Foundation
 import Installation
@@ -26,14 +27,14 @@ public final class InstallationProgram: AudioProgram {
   /// For an offline render: the local time (minutes after midnight) at its first frame, from
   /// which opening hours are kept on the audio clock. nil live, where the control thread
   /// keeps them on the wall clock.
-  public let openingHoursFrom: Int?
+  public let openingHoursFrom: LocalTime?
   private var closed: Bool?
   private let framesPerMinute: Int
 
-  public init(engine: InstallationEngine, openingHoursFrom minute: Int? = nil) {
+  public init(engine: InstallationEngine, openingHoursFrom start: LocalTime? = nil) {
     self.engine = engine
     boxes = engine.config.boxes.map { _ in BoxStatus() }
-    openingHoursFrom = minute
+    openingHoursFrom = start
     framesPerMinute = engine.config.sampleRate * 60
     followOpeningHours(immediately: true)
   }
@@ -42,7 +43,7 @@ public final class InstallationProgram: AudioProgram {
   /// before the first block).
   private func followOpeningHours(immediately: Bool) {
     guard let start = openingHoursFrom else { return }
-    let open = engine.config.isOpen(atMinute: (start + mixer.time / framesPerMinute) % 1440)
+    let open = engine.config.isOpen(at: start.adding(minutes: mixer.time / framesPerMinute))
     guard closed != !open else { return }
     closed = !open
     for (index, box) in engine.config.boxes.enumerated() {

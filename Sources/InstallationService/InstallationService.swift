@@ -129,7 +129,7 @@ public final class InstallationService: Sendable {
         logger.info("control: \(line) -> \(reply.prefix(200))")
         return reply
       }
-      let open = config.isOpen(atMinute: clock.localMinute())
+      let open = config.isOpen(at: clock.localTime())
       if open == control.closed {
         control.closed = !open
         logger.notice(
@@ -142,7 +142,7 @@ public final class InstallationService: Sendable {
     }
 
     // Opening hours, quiet and paused boxes hold from the first block, without a glide.
-    control.closed = !config.isOpen(atMinute: clock.localMinute())
+    control.closed = !config.isOpen(at: clock.localTime())
     if control.closed { logger.notice("outside opening hours: the birds are quiet") }
     program.prime(control.commands(now: clock.now(), audioFrame: 0, isSinging: { _ in false }))
     steer()

@@ -1,5 +1,6 @@
 import AudioRuntime
 import BirdsongAudio
+import BirdsongCore
 import BirdsongSynthesis
 import ConfigFiles
 import Foundation
@@ -96,16 +97,51 @@ import Testing
   }
 
   @Test func readsOpeningHoursIncludingOnesPastMidnight() throws {
+    // 2026-11-30 is a Monday.
+    let monday = try #require(LocalTime.day(year: 2026, month: 11, day: 30))
+    func at(_ day: Int, _ hour: Int, _ minute: Int = 0) -> LocalTime { LocalTime(day: day, minute: hour * 60 + minute) }
+    #expect(at(monday, 0).weekday == 1 && at(monday + 6, 0).weekday == 7)
     let day = try InstallationConfig.parse(
       Self.valid.replacingOccurrences(of: "boxes:", with: "schedule:\n  hours: 09:00-17:30\nboxes:"), file: "t.yaml")
-    #expect(day.isOpen(atMinute: 9 * 60) && day.isOpen(atMinute: 17 * 60 + 29))
-    #expect(!day.isOpen(atMinute: 17 * 60 + 30) && !day.isOpen(atMinute: 3 * 60))
+    #expect(day.isOpen(at: at(monday, 9)) && day.isOpen(at: at(monday + 5, 17, 29)))
+    #expect(!day.isOpen(at: at(monday, 17, 30)) && !day.isOpen(at: at(monday, 3)))
     let night = try InstallationConfig.parse(
       Self.valid.replacingOccurrences(of: "boxes:", with: "schedule:\n  hours: 22:00-06:00\nboxes:"), file: "t.yaml")
-    #expect(night.isOpen(atMinute: 23 * 60) && night.isOpen(atMinute: 60) && !night.isOpen(atMinute: 12 * 60))
+    #expect(night.isOpen(at: at(monday, 23)) && night.isOpen(at: at(monday, 1)) && !night.isOpen(at: at(monday, 12)))
     let found = try #require(
       error(Self.valid.replacingOccurrences(of: "boxes:", with: "schedule:\n  hours: 9am-5pm\nboxes:")))
     #expect(found.field == "schedule.hours" && found.message.contains("09:00-17:30"))
+  }
+
+  @Test func openingHoursFollowTheDayOfTheWeekAndClosedDates() throws {
+    let schedule = """
+      schedule:
+        hours:
+          mon: closed
+          tue-fri: 09:00-17:30
+          sat: 10:00-02:00
+        closed: [2026-12-25]
+      boxes:
+      """
+    let config = try InstallationConfig.parse(
+      Self.valid.replacingOccurrences(of: "boxes:", with: schedule), file: "t.yaml")
+    let monday = try #require(LocalTime.day(year: 2026, month: 11, day: 30))
+    func at(_ day: Int, _ hour: Int) -> LocalTime { LocalTime(day: day, minute: hour * 60) }
+    #expect(!config.isOpen(at: at(monday, 12)))  // closed on Mondays
+    #expect(config.isOpen(at: at(monday + 1, 12)) && config.isOpen(at: at(monday + 4, 9)))  // Tuesday, Friday
+    #expect(config.isOpen(at: at(monday + 5, 23)) && config.isOpen(at: at(monday + 6, 1)))  // Saturday night
+    #expect(!config.isOpen(at: at(monday + 6, 12)))  // Sunday is not named: closed
+    let christmas = try #require(LocalTime.day(parsing: "2026-12-25"))  // a Friday
+    #expect(at(christmas, 0).weekday == 5 && !config.isOpen(at: at(christmas, 12)))
+    #expect(config.isOpen(at: at(christmas - 1, 12)))
+    for (bad, field) in [
+      ("schedule:\n  hours:\n    mon-fri: 09:00-17:00\n    fri: 10:00-12:00\nboxes:", "schedule.hours.fri"),
+      ("schedule:\n  hours:\n    weekdays: 09:00-17:00\nboxes:", "schedule.hours.weekdays"),
+      ("schedule:\n  hours: 09:00-17:00\n  closed: [25/12/2026]\nboxes:", "schedule.closed[1]"),
+    ] {
+      let found = try #require(error(Self.valid.replacingOccurrences(of: "boxes:", with: bad)))
+      #expect(found.field == field, "\(found)")
+    }
   }
 
   @Test func aBoxCanPlayATestStimulusInsteadOfABird() throws {

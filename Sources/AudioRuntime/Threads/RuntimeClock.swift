@@ -1,3 +1,4 @@
+import BirdsongCore
 import Foundation
 
 /// Wall-clock time for the runtime and the services around it: the one seam through which
@@ -6,8 +7,8 @@ public protocol RuntimeClock: AnyObject, Sendable {
   /// Seconds on a monotonic clock.
   func now() -> Double
   func sleep(_ seconds: Double)
-  /// Minutes after local midnight, for opening hours.
-  func localMinute() -> Int
+  /// Local date and time to the minute, for opening hours.
+  func localTime() -> LocalTime
 }
 
 public final class SystemClock: RuntimeClock {
@@ -26,11 +27,12 @@ public final class SystemClock: RuntimeClock {
     while nanosleep(&request, &left) != 0, errno == EINTR { request = left }
   }
 
-  public func localMinute() -> Int {
+  public func localTime() -> LocalTime {
     var now = time(nil)
     var parts = tm()
     localtime_r(&now, &parts)
-    return Int(parts.tm_hour) * 60 + Int(parts.tm_min)
+    let day = LocalTime.day(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)) ?? 0
+    return LocalTime(day: day, minute: Int(parts.tm_hour) * 60 + Int(parts.tm_min))
   }
 }
 

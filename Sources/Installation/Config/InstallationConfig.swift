@@ -1,3 +1,4 @@
+import BirdsongCore
 import BirdsongSynthesis
 import ConfigFiles
 import ControlProtocol
@@ -47,17 +48,12 @@ public struct InstallationConfig: Sendable {
   public var outputCapDBFS: Double
   /// Where `birdsong run` listens for control commands (owner-only); empty for none.
   public var controlSocket: String
-  /// Opening hours (minutes after local midnight, start and end) when the boxes sing live;
-  /// nil for all day. A range past midnight (22:00-06:00) wraps.
-  public var openingHours: (start: Int, end: Int)?
+  /// When the boxes sing live (per day of the week, closed dates); nil for always.
+  public var openingHours: OpeningHours?
   public var boxes: [Box]
 
-  /// Whether the boxes sing at `minute` after local midnight.
-  public func isOpen(atMinute minute: Int) -> Bool {
-    guard let hours = openingHours else { return true }
-    return hours.start <= hours.end
-      ? minute >= hours.start && minute < hours.end : minute >= hours.start || minute < hours.end
-  }
+  /// Whether the boxes sing at this local time.
+  public func isOpen(at time: LocalTime) -> Bool { openingHours?.isOpen(at: time) ?? true }
 
   /// Config/installation.yaml in a checkout, else the installed package's /etc/birdsong one.
   public static let defaultPath = ConfigLocation.first("Config/installation.yaml", "/etc/birdsong/installation.yaml")
@@ -89,11 +85,13 @@ public struct InstallationConfig: Sendable {
       channels = try output["channels"]?.integer(in: 1...64)
     }
     var density = 1.0
-    var openingHours: (Int, Int)?
-    if let schedule = try top["schedule"]?.mapping(allowed: ["density", "hours"]) {
+    var openingHours: OpeningHours?
+    if let schedule = try top["schedule"]?.mapping(allowed: ["density", "hours", "closed"]) {
       density = try schedule["density"]?.double(in: 0...20) ?? density
       if let hours = schedule["hours"] {
-        openingHours = try parseHours(hours)
+        openingHours = try OpeningHours.read(hours: hours, closed: schedule["closed"])
+      } else if let closed = schedule["closed"] {
+        openingHours = try OpeningHours.read(hours: ConfigNode.parse("00:00-24:00", file: closed.file), closed: closed)
       }
     }
 
@@ -188,22 +186,5 @@ public struct InstallationConfig: Sendable {
       file: file, seed: seed, sampleRate: sampleRate, channels: channels ?? needed, device: device,
       latencyMilliseconds: latency, outputCapDBFS: cap, controlSocket: controlSocket == "none" ? "" : controlSocket,
       openingHours: openingHours, boxes: boxes)
-  }
-
-  /// Reads "09:00-17:30" (local time) as minutes after midnight.
-  private static func parseHours(_ node: ConfigNode) throws(ConfigError) -> (Int, Int) {
-    let text = try node.string()
-    let minutes = text.split(separator: "-").map { part -> Int? in
-      let clock = part.trimmingCharacters(in: .whitespaces).split(separator: ":")
-      guard clock.count == 2, let h = Int(clock[0]), let m = Int(clock[1]), (0...24).contains(h), (0..<60).contains(m),
-        h * 60 + m <= 1440
-      else { return nil }
-      return h * 60 + m
-    }
-    guard minutes.count == 2, let start = minutes[0], let end = minutes[1], start != end else {
-      throw node.error(
-        "'\(text)' is not a range of hours; write opening and closing times like 09:00-17:30 (24-hour clock)")
-    }
-    return (start, end)
   }
 }

@@ -51,7 +51,7 @@ extension Birdsong {
 
     @Option(
       help: ArgumentHelp(
-        "With --installation: the local time the render starts at (HH:MM); the config's opening hours are then kept, on the audio clock.",
+        "With --installation: the local time the render starts at (HH:MM today, or 'YYYY-MM-DD HH:MM'); the config's opening hours and closed dates are then kept, on the audio clock.",
         valueName: "time"))
     var start: String?
 
@@ -211,10 +211,11 @@ extension Birdsong {
           guard adjusted.openingHours != nil else {
             throw fail("--start keeps the opening hours, but \(installation) has none (schedule.hours)")
           }
-          guard let minute = Self.minute(start) else {
-            throw fail("--start '\(start)' is not a time of day; write it like 08:55 (24-hour clock)")
+          guard let time = Self.localTime(start, today: SystemClock().localTime()) else {
+            throw fail(
+              "--start '\(start)' is not a time; write it like 08:55 (today, 24-hour clock) or '2026-12-24 16:00'")
           }
-          program = InstallationProgram(engine: engine, openingHoursFrom: minute)
+          program = InstallationProgram(engine: engine, openingHoursFrom: time)
         }
         return Job(mixer: engine.mixer, program: program, seconds: seconds ?? 30, panels: panels)
       }
@@ -249,11 +250,16 @@ extension Birdsong {
     }
 
     /// Minutes after midnight for "HH:MM".
-    static func minute(_ text: String) -> Int? {
-      let parts = text.split(separator: ":")
-      guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
+    /// `HH:MM` today, or `YYYY-MM-DD HH:MM`.
+    static func localTime(_ text: String, today: LocalTime) -> LocalTime? {
+      let words = text.split(separator: " ")
+      guard (1...2).contains(words.count) else { return nil }
+      let day = words.count == 2 ? LocalTime.day(parsing: String(words[0])) : today.day
+      let parts = words.last!.split(separator: ":")
+      guard let day, parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h),
+        (0..<60).contains(m)
       else { return nil }
-      return h * 60 + m
+      return LocalTime(day: day, minute: h * 60 + m)
     }
   }
 }
