@@ -16,6 +16,8 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     // Leaf utilities every layer shares: the seeded generator, durations as people read them.
@@ -33,7 +35,14 @@ let package = Package(
     // The one render loop for every output: render thread, command queues, device back-off, clock.
     .target(name: "AudioRuntime", dependencies: ["BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput"]),
     // The control socket's commands and its client: shared by the installation, `ctl` and the kiosk.
-    .target(name: "ControlProtocol"),
+    .target(name: "ControlProtocol", dependencies: ["CCrypt"]),
+    // A small HTTP server on SwiftNIO, for the status page, its JSON and the metrics.
+    .target(
+      name: "StatusServer",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     // Installation config and the multichannel engine (a seeded schedule on the audio clock).
     .target(
       name: "Installation", dependencies: ["BirdsongCore", "BirdsongSynthesis", "ConfigFiles", "ControlProtocol"]),
@@ -42,7 +51,8 @@ let package = Package(
       name: "InstallationService",
       dependencies: [
         "Installation", "AudioRuntime", "ALSAOutput", "ControlProtocol", "BirdsongCore", "BirdsongSynthesis",
-        .product(name: "Logging", package: "swift-log"),
+        "StatusServer", .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
     // The hearing self-check: the procedure as a pure state machine, scoring, simulation.
@@ -54,7 +64,7 @@ let package = Package(
       name: "Kiosk",
       dependencies: [
         "HearingCheck", "ConfigFiles", "BirdsongCore", "BirdsongSynthesis", "AudioRuntime", "ALSAOutput",
-        "ControlProtocol", "SessionStore", "CCrypt",
+        "ControlProtocol", "SessionStore",
       ]),
     // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
     .target(name: "SessionStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),

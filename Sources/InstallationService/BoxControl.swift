@@ -136,6 +136,11 @@ public final class BoxControl {
     return out
   }
 
+  /// Seconds of the quiet spell still to run at `now` (0: none).
+  public func quietSeconds(now: Double) -> Double { max(quietUntil - now, 0) }
+
+  public var isSweeping: Bool { !sweep.isEmpty }
+
   /// A box's state for `status`.
   public func state(ofBox index: Int, now: Double) -> String {
     if closed { return "closed" }

@@ -19,6 +19,10 @@ public final class InstallationProgram: AudioProgram {
   public final class BoxStatus: Sendable {
     public let songs = Atomic<Int>(0)
     public let singing = Atomic<Bool>(false)
+    /// The box's peak level in the last block, as the bits of a Float (for a level meter).
+    public let peakBits = Atomic<UInt32>(0)
+
+    public var peak: Float { Float(bitPattern: peakBits.load(ordering: .relaxed)) }
   }
 
   public let engine: InstallationEngine
@@ -74,6 +78,8 @@ public final class InstallationProgram: AudioProgram {
     for index in boxes.indices {
       boxes[index].songs.store(mixer.soundsStarted(byInput: index), ordering: .relaxed)
       boxes[index].singing.store(mixer.isSounding(input: index), ordering: .relaxed)
+      boxes[index].peakBits.store(
+        mixer.peak(ofChannel: engine.config.boxes[index].channel).bitPattern, ordering: .relaxed)
     }
   }
 

@@ -6,6 +6,7 @@ import ControlProtocol
 import Foundation
 import Installation
 import Logging
+import StatusServer
 
 /// `birdsong run`: the installation played on a sound device, unattended. The render thread
 /// (the audio runtime) plays the engine; this, the control thread, does everything else:
@@ -98,6 +99,9 @@ public final class InstallationService: Sendable {
         frames: frames, paceToWallClock: frames == nil, retry: options.retry, fadeSeconds: 0.02,
         realtimePriority: options.realtimePriority))
     let server = try openControlServer(config.controlSocket)
+    let board = StatusBoard()
+    let statusServer = openStatusServer(config.http, board: board)
+    defer { statusServer?.close() }
 
     let length = options.duration.map { "for \(AudioDuration.describe($0)) of audio" } ?? "until stopped"
     logger.info(
@@ -122,12 +126,19 @@ public final class InstallationService: Sendable {
       }
       return "\(place), \(AudioDuration.describe(audioSeconds())) of audio; " + boxes.joined(separator: ", ")
     }
+    let started = clock.now()
+    var page = StatusPublisher(board: board)
     func steer() {
       let now = clock.now()
       server?.poll(now: now) { line in
         let reply = control.handle(line, now: now, status: status)
         logger.info("control: \(line) -> \(reply.prefix(200))")
         return reply
+      }
+      for (line, answer) in board.takeCommands() {
+        let reply = control.handle(line, now: now, status: status)
+        logger.info("control (status page): \(line) -> \(reply.prefix(200))")
+        answer(reply)
       }
       let open = config.isOpen(at: clock.localTime())
       if open == control.closed {
@@ -167,6 +178,11 @@ public final class InstallationService: Sendable {
       runtime.collectRetired()  // an engine replaced at a reload is freed here, soon after
       log.update(runtime, now: clock.now())
       supervisor.update(runtime, status: status)
+      if statusServer != nil {
+        page.update(
+          runtime: runtime, program: program, control: control, config: config, device: options.device,
+          now: clock.now(), uptime: clock.now() - started, hour: clock.localTime().minute / 60)
+      }
     }
     runtime.wait()
     log.update(runtime, now: clock.now())
@@ -196,6 +212,27 @@ public final class InstallationService: Sendable {
       return (fresh, engine)
     } catch {
       logger.error("SIGHUP: the config has a mistake, so the installation carries on with the old one: \(error)")
+      return nil
+    }
+  }
+
+  /// The status page, if the config asks for one. A port that cannot be had costs the page,
+  /// not the birds.
+  private func openStatusServer(_ settings: HTTPSettings?, board: StatusBoard) -> HTTPServer? {
+    guard let settings else { return nil }
+    let routes = StatusRoutes(board: board, tokenHash: settings.tokenHash)
+    do {
+      let server = try HTTPServer(host: settings.host, port: settings.port) { request, send in
+        routes.respond(request, send)
+      }
+      let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+      let commands = settings.tokenHash == nil ? "; no token_hash, so it takes no commands" : ""
+      logger.info("status page on http://\(host):\(server.port)/ (metrics at /metrics)\(commands)")
+      return server
+    } catch {
+      logger.error(
+        "no status page: cannot listen on \(settings.host):\(settings.port) (\(error)); is another program using the port? Change http.listen"
+      )
       return nil
     }
   }

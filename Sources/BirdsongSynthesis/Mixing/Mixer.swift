@@ -140,6 +140,14 @@ public final class Mixer {
     }
   }
 
+  /// The largest magnitude on `channel` in the last whole block (after the safety stage):
+  /// for level meters.
+  public func peak(ofChannel channel: Int) -> Float {
+    var peak: Float = 0
+    for frame in 0..<Self.blockSize { peak = max(peak, abs(block[frame * channels + channel])) }
+    return peak
+  }
+
   /// Renders the next whole block and lends it out (interleaved, `blockSize` frames) until
   /// the next call: no copy, for callers that can take whole blocks. Do not mix with
   /// `render(into:frames:)` partway through a block.

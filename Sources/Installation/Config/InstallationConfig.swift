@@ -48,6 +48,8 @@ public struct InstallationConfig: Sendable {
   public var outputCapDBFS: Double
   /// Where `birdsong run` listens for control commands (owner-only); empty for none.
   public var controlSocket: String
+  /// The status page, metrics and HTTP commands (`http:`); nil: off.
+  public var http: HTTPSettings?
   /// When the boxes sing live (per day of the week, closed dates); nil for always.
   public var openingHours: OpeningHours?
   public var boxes: [Box]
@@ -69,8 +71,11 @@ public struct InstallationConfig: Sendable {
 
   private static func read(_ root: ConfigNode) throws(ConfigError) -> InstallationConfig {
     let file = root.file
-    let top = try root.mapping(allowed: ["seed", "sample_rate", "output", "schedule", "control_socket", "boxes"])
+    let top = try root.mapping(allowed: [
+      "seed", "sample_rate", "output", "schedule", "control_socket", "http", "boxes",
+    ])
     let controlSocket = try top["control_socket"]?.string() ?? ControlSocket.defaultPath
+    let http = try top["http"].map { node throws(ConfigError) in try HTTPSettings.read(node) }
     let sampleRate = try top["sample_rate"]?.integer(in: 8000...192_000) ?? 48000
     let seed = UInt64(try top["seed"]?.integer(in: 0...Int.max) ?? 1)
 
@@ -185,6 +190,6 @@ public struct InstallationConfig: Sendable {
     return InstallationConfig(
       file: file, seed: seed, sampleRate: sampleRate, channels: channels ?? needed, device: device,
       latencyMilliseconds: latency, outputCapDBFS: cap, controlSocket: controlSocket == "none" ? "" : controlSocket,
-      openingHours: openingHours, boxes: boxes)
+      http: http, openingHours: openingHours, boxes: boxes)
   }
 }

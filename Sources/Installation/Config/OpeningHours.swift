@@ -38,6 +38,26 @@ public struct OpeningHours: Sendable, Equatable {
     return false
   }
 
+  /// For people: "every day 09:00-17:30" or "mon closed, tue-fri 09:00-17:30, ...".
+  public var description: String {
+    func text(_ span: Span?) -> String {
+      guard let span else { return "closed" }
+      func clock(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
+      return "\(clock(span.open))-\(clock(span.close))"
+    }
+    var parts: [String] = []
+    var first = 0
+    while first < 7 {
+      var last = first
+      while last + 1 < 7, week[last + 1] == week[first] { last += 1 }
+      let days = first == last ? Self.dayNames[first] : "\(Self.dayNames[first])-\(Self.dayNames[last])"
+      parts.append("\(days) \(text(week[first]))")
+      first = last + 1
+    }
+    let week = parts.count == 1 ? "every day \(text(self.week[0]))" : parts.joined(separator: ", ")
+    return closedDays.isEmpty ? week : week + "; closed on \(closedDays.count) date(s)"
+  }
+
   private func span(onDay day: Int) -> Span? {
     closedDays.contains(day) ? nil : week[LocalTime(day: day, minute: 0).weekday - 1]
   }

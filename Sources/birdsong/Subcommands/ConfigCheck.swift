@@ -10,7 +10,27 @@ import Kiosk
 extension Birdsong {
   struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Work with the config files.", subcommands: [Check.self])
+      abstract: "Work with the config files.", subcommands: [Check.self, NewToken.self])
+
+    struct NewToken: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        commandName: "new-token",
+        abstract: "Make a token for the status page's buttons, and the hash that goes in the installation config.",
+        discussion: """
+          Prints a new random token, for staff to type on the status page (a phone keeps it),
+          and the line for the installation config's http: section. Only the hash is stored.
+          """)
+
+      func run() throws {
+        let token = PasswordHash.newToken()
+        guard let hash = PasswordHash.make(token) else {
+          throw fail("this system's crypt(3) cannot make a salted hash")
+        }
+        print("token (give it to staff; it is not stored anywhere): \(token)")
+        print("for the installation config, under http:")
+        print("  token_hash: \"\(hash)\"")
+      }
+    }
 
     struct Check: ParsableCommand {
       static let configuration = CommandConfiguration(
