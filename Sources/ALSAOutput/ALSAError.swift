@@ -51,7 +51,9 @@ public struct ALSAError: Error, Equatable, CustomStringConvertible {
   /// What happened, without advice.
   public var summary: String {
     switch kind {
-    case .busy: "the sound device '\(device)' is busy: another program is using it (\(reason))"
+    case .busy:
+      "the sound device '\(device)' is busy: "
+        + (DeviceHolders.explanation(for: device) ?? "another program is using it") + " (\(reason))"
     case .ioError:
       "the sound device '\(device)' stopped taking audio (\(reason)): a loose USB cable or a failing card, "
         + "or for a file: device a full or unwritable disk"

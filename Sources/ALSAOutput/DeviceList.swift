@@ -9,6 +9,13 @@ public enum DeviceList {
     public var id: String
     public var name: String
     public var devices: [Device]
+
+    public init(index: Int, id: String, name: String, devices: [Device]) {
+      self.index = index
+      self.id = id
+      self.name = name
+      self.devices = devices
+    }
   }
 
   public struct Device: Sendable {
