@@ -23,6 +23,7 @@ extension Birdsong {
 
     func run() throws {
       Interruption.install()
+      SoundServer.keepChannelsInOrder()  // before any device opens
       let installation = try loadInstallation(config)
       var boxes = installation.boxes
       if let box {

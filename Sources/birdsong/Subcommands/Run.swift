@@ -58,6 +58,7 @@ extension Birdsong {
 
     func run() throws {
       Interruption.install()
+      SoundServer.keepChannelsInOrder()  // before any device opens
       guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
         throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
       }
