@@ -51,7 +51,7 @@ let package = Package(
       name: "InstallationService",
       dependencies: [
         "Installation", "AudioRuntime", "ALSAOutput", "ControlProtocol", "BirdsongCore", "BirdsongSynthesis",
-        "StatusServer", .product(name: "Logging", package: "swift-log"),
+        "StatusServer", "SessionStore", .product(name: "Logging", package: "swift-log"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
@@ -116,7 +116,8 @@ let package = Package(
       dependencies: [
         "AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "TestSupport",
       ]),
-    .testTarget(name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "TestSupport"]),
+    .testTarget(
+      name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "SessionStore", "TestSupport"]),
   ]
 )
 

@@ -35,7 +35,11 @@ public final class InstallationProgram: AudioProgram {
   private var closed: Bool?
   private let framesPerMinute: Int
 
-  public init(engine: InstallationEngine, openingHoursFrom start: LocalTime? = nil) {
+  /// Whether each box's level is measured after every block (for the status page's meters).
+  public let meters: Bool
+
+  public init(engine: InstallationEngine, openingHoursFrom start: LocalTime? = nil, meters: Bool = false) {
+    self.meters = meters
     self.engine = engine
     boxes = engine.config.boxes.map { _ in BoxStatus() }
     openingHoursFrom = start
@@ -78,8 +82,10 @@ public final class InstallationProgram: AudioProgram {
     for index in boxes.indices {
       boxes[index].songs.store(mixer.soundsStarted(byInput: index), ordering: .relaxed)
       boxes[index].singing.store(mixer.isSounding(input: index), ordering: .relaxed)
-      boxes[index].peakBits.store(
-        mixer.peak(ofChannel: engine.config.boxes[index].channel).bitPattern, ordering: .relaxed)
+      if meters {
+        boxes[index].peakBits.store(
+          mixer.peak(ofChannel: engine.config.boxes[index].channel).bitPattern, ordering: .relaxed)
+      }
     }
   }
 

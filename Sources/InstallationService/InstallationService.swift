@@ -82,7 +82,8 @@ public final class InstallationService: Sendable {
       }
       return Int((seconds * rate).rounded())
     }
-    var program = InstallationProgram(engine: try InstallationEngine(config: config, seed: options.seed))
+    var program = InstallationProgram(
+      engine: try InstallationEngine(config: config, seed: options.seed), meters: config.http != nil)
     let output: any AudioOutput
     if options.preview {
       var request = config.pcmRequest
@@ -165,7 +166,7 @@ public final class InstallationService: Sendable {
         runtime.requestStop()
       }
       if options.hangup(), let fresh = reload(config) {
-        let next = InstallationProgram(engine: fresh.engine)
+        let next = InstallationProgram(engine: fresh.engine, meters: fresh.config.http != nil)
         let nextControl = BoxControl(config: fresh.config, carryingOver: control)
         next.prime(nextControl.commands(now: clock.now(), audioFrame: 0, isSinging: { _ in false }))
         if runtime.send(.replace(next)) {

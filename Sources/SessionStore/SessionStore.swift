@@ -260,6 +260,13 @@ public final class SessionStore: Sendable {
     }
   }
 
+  /// Checks finished at or after `date` (the status page's "kiosk checks today").
+  public func checks(since date: Date) throws -> Int {
+    try database.read {
+      try Int.fetchOne($0, sql: "SELECT count(*) FROM check_result WHERE finished_at >= ?", arguments: [date]) ?? 0
+    }
+  }
+
   /// Rows in a table (for tests and stats).
   public func count(_ table: String) throws -> Int {
     try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }

@@ -1,4 +1,5 @@
 import Foundation
+import SessionStore
 import TestSupport
 import Testing
 
@@ -20,10 +21,19 @@ import Testing
       let made = try birdsong(["config", "new-token"])
       token = try #require(made.stdout.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
       let hash = try #require(made.stdout.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+      // The kiosk's records: two checks today, one two days ago.
+      let store = try SessionStore(path: folder + "/sessions.sqlite")
+      for finished in [Date(), Date(), Date().addingTimeInterval(-2 * 86400)] {
+        _ = try store.record(
+          .init(
+            finishedAt: finished, language: "en", mode: "screening", calibrated: false, reliable: true,
+            outcome: "pass", signposting: "none", seconds: 200, thresholds: []))
+      }
       let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
       try shipped.replacingOccurrences(
         of: "control_socket: /run/birdsong/control.sock",
-        with: "control_socket: none\nhttp:\n  listen: 127.0.0.1:0\n  \(hash)"
+        with:
+          "control_socket: none\nhttp:\n  listen: 127.0.0.1:0\n  kiosk_database: \(folder)/sessions.sqlite\n  \(hash)"
       ).write(toFile: folder + "/http.yaml", atomically: true, encoding: .utf8)
       process.executableURL = URL(fileURLWithPath: birdsongBinary)
       process.arguments = ["run", "--config", folder + "/http.yaml", "--device", "null"]
@@ -71,6 +81,7 @@ import Testing
     usleep(500_000)
     let status = try await installation.status()
     #expect(status["playing"] as? Bool == true && status["commandsEnabled"] as? Bool == true)
+    #expect(status["kioskChecksToday"] as? Int == 2)
     let boxes = try #require(status["boxes"] as? [[String: Any]])
     #expect(boxes.count == 8 && boxes.first?["name"] as? String == "Gate" && boxes.first?["channel"] as? Int == 1)
 
@@ -106,6 +117,7 @@ import Testing
     // The page fills in from /api/status: eight boxes, playing.
     #expect(try await driver.waitForText("#state", containing: "Playing on null"))
     #expect(try await driver.count(".box") == 8)
+    #expect(try await driver.waitForText("#facts", containing: "Kiosk checks today\n2"))
     // Staff type the token and press "Quiet for 5 minutes": the page says so, and the boxes go quiet.
     try await driver.type("#token", installation.token)
     try await driver.click("[data-command='quiet 300']")

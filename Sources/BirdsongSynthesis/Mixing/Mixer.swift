@@ -141,8 +141,9 @@ public final class Mixer {
   }
 
   /// The largest magnitude on `channel` in the last whole block (after the safety stage):
-  /// for level meters.
+  /// for level meters. A channel that was silent costs nothing.
   public func peak(ofChannel channel: Int) -> Float {
+    guard soundedBefore[channel] else { return 0 }
     var peak: Float = 0
     for frame in 0..<Self.blockSize { peak = max(peak, abs(block[frame * channels + channel])) }
     return peak

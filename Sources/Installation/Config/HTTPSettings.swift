@@ -8,16 +8,20 @@ public struct HTTPSettings: Sendable, Equatable {
   public var port: Int
   /// crypt(3) hash of the token; nil: the page shows status only and takes no commands.
   public var tokenHash: String?
+  /// The kiosk's records, for "kiosk checks today" on the page; nil: not shown.
+  public var kioskDatabase: String?
 
-  public init(host: String = "127.0.0.1", port: Int = 8750, tokenHash: String? = nil) {
+  public init(host: String = "127.0.0.1", port: Int = 8750, tokenHash: String? = nil, kioskDatabase: String? = nil) {
     self.host = host
     self.port = port
     self.tokenHash = tokenHash
+    self.kioskDatabase = kioskDatabase
   }
 
   static func read(_ node: ConfigNode) throws(ConfigError) -> HTTPSettings {
-    let entries = try node.mapping(allowed: ["listen", "token_hash"])
+    let entries = try node.mapping(allowed: ["listen", "token_hash", "kiosk_database"])
     var settings = HTTPSettings()
+    settings.kioskDatabase = try entries["kiosk_database"]?.string()
     if let listen = entries["listen"] {
       let text = try listen.string()
       guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),

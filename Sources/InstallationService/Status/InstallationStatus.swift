@@ -36,6 +36,8 @@ public struct InstallationStatus: Codable, Sendable, Equatable {
   public var sweeping: Bool
   /// True when a token is set, so the page's buttons can send commands.
   public var commandsEnabled: Bool
+  /// Visitors' checks finished today at the kiosk (when the config names its database).
+  public var kioskChecksToday: Int?
   public var boxes: [Box]
 }
 

@@ -87,7 +87,8 @@ enum StatusPage {
       facts.replaceChildren();
       for (const [name, value] of [["Device", status.deviceDetail], ["Up for", clock(status.uptimeSeconds)],
           ["Opening hours", status.openingHours], ["Underruns", status.underruns],
-          ["Outages", `${status.outages} (came back ${status.reconnects} times)`]]) {
+          ["Outages", `${status.outages} (came back ${status.reconnects} times)`]]
+          .concat(status.kioskChecksToday == null ? [] : [["Kiosk checks today", status.kioskChecksToday]])) {
         facts.append(text("dt", name), text("dd", String(value)));
       }
       document.getElementById("controls").hidden = !status.commandsEnabled;

@@ -1,6 +1,7 @@
 import AudioRuntime
 import Foundation
 import Installation
+import SessionStore
 
 /// Builds the status page's view on the control thread, four times a second, and counts each
 /// box's songs since the hour began.
@@ -9,9 +10,22 @@ struct StatusPublisher {
   private var lastPublished = -Double.infinity
   private var hour = -1
   private var songsAtHour: [String: Int] = [:]
+  private var kioskStore: SessionStore?
+  private var kioskChecks: (count: Int?, at: Double) = (nil, -Double.infinity)
 
   init(board: StatusBoard) {
     self.board = board
+  }
+
+  /// The kiosk's checks since local midnight, read at most every 30 s; nil when there is no
+  /// database to read (or it cannot be read: the page shows nothing rather than a wrong 0).
+  private mutating func kioskChecksToday(_ path: String?, wall: Double) -> Int? {
+    guard let path else { return nil }
+    guard wall - kioskChecks.at >= 30 else { return kioskChecks.count }
+    if kioskStore == nil, FileManager.default.fileExists(atPath: path) { kioskStore = try? SessionStore(path: path) }
+    let midnight = Calendar.current.startOfDay(for: Date())
+    kioskChecks = ((try? kioskStore?.checks(since: midnight)) ?? nil, wall)
+    return kioskChecks.count
   }
 
   /// - Parameters:
@@ -49,6 +63,7 @@ struct StatusPublisher {
         outages: counters.outages, reconnects: counters.reconnects,
         openingHours: config.openingHours?.description ?? "always", open: !control.closed,
         quietSeconds: control.quietSeconds(now: now), sweeping: control.isSweeping,
-        commandsEnabled: config.http?.tokenHash != nil, boxes: boxes))
+        commandsEnabled: config.http?.tokenHash != nil,
+        kioskChecksToday: kioskChecksToday(config.http?.kioskDatabase, wall: wall), boxes: boxes))
   }
 }
