@@ -208,6 +208,9 @@ public final class InstallationService: Sendable {
         )
         return nil
       }
+      if fresh.http != config.http {
+        logger.warning("SIGHUP: the http: section changed; the status page keeps the old one until a restart")
+      }
       let engine = try InstallationEngine(config: fresh, seed: options.seed)
       logger.notice("SIGHUP: reloaded \(fresh.file): \(fresh.boxes.count) bird boxes; quiet and paused boxes stay so")
       return (fresh, engine)
