@@ -74,7 +74,7 @@ let package = Package(
       dependencies: [
         "BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ALSAOutput", "AudioRuntime", "ControlProtocol",
         "Installation",
-        "InstallationService", "HearingCheck", "Kiosk", "SessionStore", "ConfigFiles",
+        "InstallationService", "HearingCheck", "Kiosk", "SessionStore", "ConfigFiles", "StatusServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

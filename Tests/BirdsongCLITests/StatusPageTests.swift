@@ -103,6 +103,17 @@ import Testing
     #expect((after["quietSeconds"] as? Double ?? 0) > 50)
     #expect((after["boxes"] as? [[String: Any]])?.allSatisfy { $0["state"] as? String == "quiet" } == true)
 
+    // ctl reaches it from another machine the same way, with the token.
+    let base = "http://127.0.0.1:\(installation.port)"
+    let ctl = try birdsong(["ctl", "--url", base, "--token", installation.token, "quiet", "0"])
+    #expect(ctl.status == 0 && ctl.stdout.hasPrefix("ok: quiet for 0 s"), "\(ctl)")
+    let refused = try birdsong(["ctl", "--url", base, "--token", "guess", "sweep"])
+    #expect(refused.status != 0 && refused.stdout.contains("token is missing or wrong"), "\(refused)")
+    let noToken = try birdsong(["ctl", "--url", base, "sweep"])
+    #expect(noToken.status != 0 && noToken.stderr.contains("--url needs the status page's token"))
+    let nobody = try birdsong(["ctl", "--url", "http://127.0.0.1:1", "--token", "x", "status"])
+    #expect(nobody.status != 0 && nobody.stdout.contains("cannot reach 127.0.0.1"), "\(nobody)")
+
     #expect(try await installation.request("/nowhere").status == 404)
     #expect(try await installation.request("/api/status", method: "DELETE").status == 405)
     #expect(try await installation.request("/").text.contains("<title>Hearing Birdsong</title>"))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ControlProtocol
+import Foundation
 import Installation
+import StatusServer
 
 extension Birdsong {
   struct Ctl: ParsableCommand {
@@ -14,6 +16,10 @@ extension Birdsong {
           quiet SECONDS    silence every box for a while (at most an hour); it ends by itself
           sing BOX         that box sings now
           sweep            the boxes sing one at a time, lowest band first
+
+        Another machine's installation is reached through its status page: --url with the
+        token (or BIRDSONG_TOKEN in the environment). Several --url options send the command
+        to each, so one 'quiet 300' quiets a venue that two machines play.
         """)
 
     @Option(help: ArgumentHelp("The installation config, for its control_socket.", valueName: "file"))
@@ -22,10 +28,20 @@ extension Birdsong {
     @Option(help: ArgumentHelp("The control socket, instead of the config's.", valueName: "path"))
     var socket: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "An installation's status page (http://HOST:8750), instead of the local socket; repeat it for several.",
+        valueName: "url"))
+    var url: [String] = []
+
+    @Option(help: ArgumentHelp("The token for --url (or set BIRDSONG_TOKEN).", valueName: "token"))
+    var token: String?
+
     @Argument(help: "The command, e.g. 'quiet 300' or 'sing Gate'.")
     var command: [String]
 
     func run() throws {
+      if !url.isEmpty { return try sendOverHTTP() }
       let path: String
       if let socket {
         path = socket
@@ -41,6 +57,41 @@ extension Birdsong {
       }
       print(reply)
       if reply.hasPrefix("error") { throw ExitCode.failure }
+    }
+
+    /// The command to each --url in turn, through its status page's /api/command.
+    private func sendOverHTTP() throws {
+      guard let token = token ?? ProcessInfo.processInfo.environment["BIRDSONG_TOKEN"], !token.isEmpty else {
+        throw fail("--url needs the status page's token: --token TOKEN, or BIRDSONG_TOKEN in the environment")
+      }
+      var failed = false
+      for address in url {
+        let base = address.hasSuffix("/") ? String(address.dropLast()) : address
+        guard let endpoint = URL(string: base + "/api/command"), endpoint.scheme == "http"
+        else {
+          throw fail(
+            "'\(address)' is not an address like http://192.168.1.20:8750 (plain http, on the venue's own network)")
+        }
+        let answer = HTTPCommand.send(command.joined(separator: " "), to: endpoint, token: token)
+        print(url.count > 1 ? "\(base): \(answer.text)" : answer.text)
+        failed = failed || !answer.ok
+      }
+      if failed { throw ExitCode.failure }
+    }
+  }
+}
+
+/// One command to an installation's /api/command.
+enum HTTPCommand {
+  static func send(_ line: String, to endpoint: URL, token: String) -> (ok: Bool, text: String) {
+    guard let host = endpoint.host else { return (false, "error: no host in \(endpoint)") }
+    do {
+      let answer = try HTTPClient.post(
+        host: host, port: endpoint.port ?? 80, path: endpoint.path, body: line,
+        headers: [("Authorization", "Bearer \(token)")])
+      return (answer.status == 200, answer.text.trimmingCharacters(in: .whitespacesAndNewlines))
+    } catch {
+      return (false, "error: cannot reach \(host): \(error)")
     }
   }
 }
