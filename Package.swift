@@ -64,7 +64,7 @@ let package = Package(
       name: "Kiosk",
       dependencies: [
         "HearingCheck", "ConfigFiles", "BirdsongCore", "BirdsongSynthesis", "AudioRuntime", "ALSAOutput",
-        "ControlProtocol", "SessionStore",
+        "ControlProtocol", "SessionStore", "StatusServer",
       ]),
     // Anonymous results and consented contact requests in SQLite (WAL, owner-only file).
     .target(name: "SessionStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -117,7 +117,8 @@ let package = Package(
         "AudioRuntime", "ALSAOutput", "CALSA", "BirdsongSynthesis", "BirdsongAudio", "TestSupport",
       ]),
     .testTarget(
-      name: "BirdsongCLITests", dependencies: ["BirdsongAudio", "BirdsongSynthesis", "SessionStore", "TestSupport"]),
+      name: "BirdsongCLITests",
+      dependencies: ["BirdsongAudio", "BirdsongSynthesis", "SessionStore", "Kiosk", "ControlProtocol", "TestSupport"]),
   ]
 )
 

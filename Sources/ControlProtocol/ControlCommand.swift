@@ -11,13 +11,16 @@ public enum ControlCommand: Equatable, Sendable {
   case quiet(seconds: Double)
   /// One box sings now, heard even while quiet or paused.
   case sing(box: String)
+  /// One box sings alone: every other box is quiet for a while, so that an installer walking
+  /// round (or looking at the status page) can tell which speaker it is.
+  case identify(box: String)
   /// Each box sings once in turn, lowest band first.
   case sweep
   /// The boxes, one a line (`BoxDescription`), for the kiosk.
   case boxes
 
   public static let summary =
-    "commands: status | boxes | pause [BOX] | resume [BOX] | quiet SECONDS | sing BOX | sweep | help"
+    "commands: status | boxes | pause [BOX] | resume [BOX] | quiet SECONDS | sing BOX | identify BOX | sweep | help"
 
   public init(parsing line: String) throws(ControlError) {
     let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -38,6 +41,9 @@ public enum ControlCommand: Equatable, Sendable {
     case "sing":
       guard !argument.isEmpty else { throw ControlError("error: sing which box?") }
       self = .sing(box: argument)
+    case "identify":
+      guard !argument.isEmpty else { throw ControlError("error: identify which box?") }
+      self = .identify(box: argument)
     default:
       throw ControlError("error: unknown command '\(verb)'; \(Self.summary)")
     }
@@ -54,6 +60,7 @@ public enum ControlCommand: Equatable, Sendable {
     case .resume(let box): box.map { "resume \($0)" } ?? "resume"
     case .quiet(let seconds): "quiet \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds))"
     case .sing(let box): "sing \(box)"
+    case .identify(let box): "identify \(box)"
     }
   }
 }

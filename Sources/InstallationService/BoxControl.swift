@@ -10,6 +10,8 @@ public final class BoxControl {
   /// The longest quiet spell one command can ask for: a client that crashes cannot leave the
   /// boxes silent for longer.
   public static let longestQuiet = 3600.0
+  /// How long the other boxes keep quiet while one is identified.
+  public static let identifyQuiet = 15.0
 
   private let config: InstallationConfig
   /// Paused boxes by name, so that a reload keeps them paused.
@@ -85,6 +87,12 @@ public final class BoxControl {
       guard let box = box(named: name) else { return unknownBox(name) }
       singRequests.append(box)
       return "ok: '\(config.boxes[box].name)' sings now (heard even while quiet or paused)"
+    case .identify(let name):
+      guard let box = box(named: name) else { return unknownBox(name) }
+      quietUntil = max(quietUntil, now + Self.identifyQuiet)
+      singRequests.append(box)
+      return
+        "ok: '\(config.boxes[box].name)' (channel \(config.boxes[box].channel + 1)) sings alone; the others are quiet for \(Int(Self.identifyQuiet)) s"
     case .sweep:
       sweep = config.boxes.indices.sorted { config.boxes[$0].band.center < config.boxes[$1].band.center }
       sweepStarted = false

@@ -178,6 +178,8 @@ import Testing
     usleep(2_500_000)
     #expect(try ctl("status").stdout.contains("Oak on"), "the quiet spell did not end by itself")
     #expect(try ctl("sing", "Hedge").stdout.hasPrefix("ok"))
+    #expect(try ctl("identify", "Holly").stdout.hasPrefix("ok: 'Holly' (channel 4) sings alone"))
+    #expect(try ctl("status").stdout.contains("Oak quiet"), "identify did not quiet the other boxes")
     #expect(try ctl("sweep").stdout.hasPrefix("ok: sweeping 8 boxes"))
     let bad = try ctl("fly", "away")
     #expect(bad.status != 0 && bad.stdout.hasPrefix("error: unknown command 'fly'"))

@@ -1,4 +1,6 @@
+import ControlProtocol
 import Foundation
+import Kiosk
 import SessionStore
 import TestSupport
 import Testing
@@ -16,7 +18,8 @@ import Testing
     let token: String
     var port = 0
 
-    init() throws {
+    /// - Parameter prefix: put before every box's name (a second machine's boxes).
+    init(prefix: String = "") throws {
       let folder = temporaryFolder()
       let made = try birdsong(["config", "new-token"])
       token = try #require(made.stdout.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
@@ -34,7 +37,8 @@ import Testing
         of: "control_socket: /run/birdsong/control.sock",
         with:
           "control_socket: none\nhttp:\n  listen: 127.0.0.1:0\n  kiosk_database: \(folder)/sessions.sqlite\n  \(hash)"
-      ).write(toFile: folder + "/http.yaml", atomically: true, encoding: .utf8)
+      ).replacingOccurrences(of: "- name: ", with: "- name: \(prefix)")
+        .write(toFile: folder + "/http.yaml", atomically: true, encoding: .utf8)
       process.executableURL = URL(fileURLWithPath: birdsongBinary)
       process.arguments = ["run", "--config", folder + "/http.yaml", "--device", "null"]
       let log = Pipe()
@@ -145,6 +149,57 @@ import Testing
     let shot = packageRoot() + "/.build/status-page.png"
     try await driver.screenshot(to: shot)
     print("status page screenshot: \(shot)")
+  }
+}
+
+/// A venue that two machines play: the kiosk quiets both and has each box sing on its own.
+@Suite struct SeveralInstallationsTests {
+  /// Machine two's /api/status, through curl (this test keeps off Swift's async pool: it
+  /// blocks while processes start).
+  func status(port: Int) throws -> [String: Any] {
+    let answer = try run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/api/status"])
+    return (try JSONSerialization.jsonObject(with: Data(answer.output.utf8)) as? [String: Any]) ?? [:]
+  }
+
+  @Test func theKioskQuietsEveryInstallationAndAsksTheRightOneToSing() throws {
+    // Machine one: the shipped boxes, on a control socket.
+    let folder = temporaryFolder()
+    let socket = folder + "/one.sock"
+    let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
+    try shipped.replacingOccurrences(
+      of: "control_socket: /run/birdsong/control.sock", with: "control_socket: \(socket)"
+    )
+    .write(toFile: folder + "/one.yaml", atomically: true, encoding: .utf8)
+    let one = Process()
+    one.executableURL = URL(fileURLWithPath: birdsongBinary)
+    one.arguments = ["run", "--config", folder + "/one.yaml", "--device", "null", "--log-level", "warning"]
+    one.standardError = FileHandle.nullDevice
+    try one.run()
+    defer {
+      one.terminate()
+      one.waitUntilExit()
+    }
+    // Machine two: its boxes named "East ...", reached through its status page.
+    let two = try StatusPageTests.Installation(prefix: "East ")
+    for _ in 0..<50 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
+
+    let control = InstallationControl(
+      endpoints: [socket, "http://127.0.0.1:\(two.port)"], token: two.token)
+    let boxes = control.boxes()
+    #expect(boxes.count == 16 && boxes.contains { $0.name == "East Gate" } && boxes.contains { $0.name == "Gate" })
+
+    func eastGateSongs() throws -> Int {
+      let boxes = try status(port: two.port)["boxes"] as? [[String: Any]]
+      return boxes?.first { $0["name"] as? String == "East Gate" }?["songs"] as? Int ?? -1
+    }
+    let before = try eastGateSongs()
+    control.send(.quiet(seconds: 60))
+    control.send(.sing(box: "East Gate"))
+    control.flush()
+    usleep(600_000)
+    #expect(try birdsong(["ctl", "--socket", socket, "status"]).stdout.contains("Oak quiet"))
+    #expect((try status(port: two.port)["quietSeconds"] as? Double ?? 0) > 50)
+    #expect(try eastGateSongs() >= before + 1, "East Gate did not sing on machine two")
   }
 }
 

@@ -75,10 +75,10 @@ import Testing
     try "control_socket: \(folder)/boxes.sock\nboxes: []\n".write(
       toFile: folder + "/installation.yaml", atomically: true, encoding: .utf8)
     let config = try KioskConfig.parse("installation: \(folder)/installation.yaml\n", file: "kiosk.yaml")
-    #expect(config.installationSocket == folder + "/boxes.sock")
+    #expect(config.installations == [folder + "/boxes.sock"])
     #expect(config.notes.contains { $0.contains("installation: \(folder)/boxes.sock") }, "\(config.notes)")
     let current = try KioskConfig.parse("installation: /run/birdsong.sock\n", file: "kiosk.yaml")
-    #expect(current.installationSocket == "/run/birdsong.sock" && current.notes.isEmpty)
+    #expect(current.installations == ["/run/birdsong.sock"] && current.notes.isEmpty)
   }
 }
 

@@ -117,10 +117,12 @@ enum StatusPage {
         const actions = document.createElement("div");
         const sing = text("button", "Sing now");
         sing.addEventListener("click", () => send(`sing ${box.name}`));
+        const identify = text("button", "Identify", "identify");
+        identify.addEventListener("click", () => send(`identify ${box.name}`));
         const pause = text("button", "Pause", "pause");
         pause.addEventListener("click", () =>
           send(`${pause.textContent === "Resume" ? "resume" : "pause"} ${box.name}`));
-        actions.append(sing, pause);
+        actions.append(sing, identify, pause);
         card.append(actions);
       }
       return card;

@@ -20,9 +20,12 @@ public struct KioskConfig: Sendable {
   public var databaseFile: String
   public var headphoneDevice: String
   public var sampleRate: Int
-  /// The running installation's control socket: its boxes sing in the group check and are
-  /// quieted during a headphone check; nil when the kiosk stands alone.
-  public var installationSocket: String?
+  /// The running installations, each a control socket on this machine or another machine's
+  /// status page (http://HOST:PORT): their boxes sing in the group check and are quieted
+  /// during a headphone check; empty when the kiosk stands alone.
+  public var installations: [String]
+  /// The token for the status pages among `installations`.
+  public var installationToken: String?
   /// Settings that still work but should be written another way (for `config check`).
   public var notes: [String] = []
   public var idleTimeout: Double
@@ -46,6 +49,7 @@ public struct KioskConfig: Sendable {
   private static func read(_ root: ConfigNode) throws(ConfigError) -> KioskConfig {
     let top = try root.mapping(allowed: [
       "language", "locales", "signposting", "calibration", "database", "headphones", "installation",
+      "installation_token",
       "idle_timeout", "quiet_seconds", "frequencies", "keys", "staff",
     ])
     func path(_ key: String, _ fallback: String) throws(ConfigError) -> String {
@@ -58,14 +62,32 @@ public struct KioskConfig: Sendable {
       rate = try headphones["sample_rate"]?.integer(in: 22050...192000) ?? rate
     }
     let calibration = try top["calibration"]?.string()
-    var installation = try top["installation"]?.string()
+    var installations: [String] = []
+    if let node = top["installation"] {
+      installations = try (node.node.sequence != nil ? node.sequence() : [node]).map { item throws(ConfigError) in
+        let text = try item.string()
+        guard
+          text == "none" || text.hasPrefix("/") || text.hasPrefix("http://") || text.hasSuffix(".yaml")
+            || text.hasSuffix(".yml")
+        else {
+          throw item.error(
+            "'\(text)' is neither a control socket (an absolute path) nor a status page (http://HOST:8750)")
+        }
+        return text
+      }.filter { $0 != "none" }
+    }
+    let installationToken = try top["installation_token"]?.string()
+    if installations.contains(where: { $0.hasPrefix("http://") }), installationToken == nil {
+      throw top["installation"]!.error(
+        "a status page (http://...) needs 'installation_token:' with its token ('birdsong config new-token' made it)")
+    }
     var notes: [String] = []
-    if let file = installation, file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
+    if installations.count == 1, let file = installations.first, file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
       // Earlier versions named the installation's config here: take its control_socket, and
       // say that the setting has changed.
       let other = try ConfigNode.load(path: file, hint: "'installation:' names the running installation's socket")
       let socket = try other.entry("control_socket")?.string() ?? ControlSocket.defaultPath
-      installation = socket
+      installations = [socket]
       notes.append(
         "'installation: \(file)' now names the installation's control socket: write 'installation: \(socket)'")
     }
@@ -96,7 +118,7 @@ public struct KioskConfig: Sendable {
       signpostingFile: try path("signposting", "Config/signposting/england.yaml"),
       calibrationFile: calibration == "none" ? nil : calibration,
       databaseFile: try path("database", "Data/sessions.sqlite"), headphoneDevice: device, sampleRate: rate,
-      installationSocket: installation == "none" ? nil : installation, notes: notes,
+      installations: installations, installationToken: installationToken, notes: notes,
       idleTimeout: try top["idle_timeout"]?.duration(in: 5...3600) ?? 90,
       quietSeconds: try top["quiet_seconds"]?.duration(in: 30...3600) ?? 600, frequencies: frequencies,
       keys: try top["keys"].map { node throws(ConfigError) in try KeyMap.read(node) } ?? .standard,

@@ -124,7 +124,7 @@ public final class KioskSession {
   public var isFinished: Bool { wantsExit }
 
   /// True when the kiosk works with a running installation (its socket is configured).
-  var hasInstallation: Bool { resources.config.installationSocket != nil }
+  var hasInstallation: Bool { !resources.config.installations.isEmpty }
 
   func emit(_ effect: KioskEffect) { pending.append(effect) }
 

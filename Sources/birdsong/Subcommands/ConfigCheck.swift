@@ -112,8 +112,10 @@ extension Birdsong {
           throw fail("\(kiosk): database: \(problem)")
         }
         var warnings = resources.config.notes
-        if let socket = resources.config.installationSocket, !FileManager.default.fileExists(atPath: socket) {
-          warnings.append("no installation is running on \(socket) now: the group check waits for one")
+        for socket in resources.config.installations where !socket.hasPrefix("http://") {
+          if !FileManager.default.fileExists(atPath: socket) {
+            warnings.append("no installation is running on \(socket) now: the group check waits for one")
+          }
         }
         if let hash = resources.config.pinHash {
           if StaffPIN.matches(KioskConfig.examplePIN, hash: hash) {

@@ -15,6 +15,7 @@ extension Birdsong {
           resume [BOX]     let it, or all, sing again
           quiet SECONDS    silence every box for a while (at most an hour); it ends by itself
           sing BOX         that box sings now
+          identify BOX     that box sings alone (the others quiet for 15 s)
           sweep            the boxes sing one at a time, lowest band first
 
         Another machine's installation is reached through its status page: --url with the

@@ -43,7 +43,9 @@ extension Birdsong {
         note("birdsong: warning: \(config) has no staff PIN: the kiosk can only be stopped from outside (SIGTERM)")
       }
       let store = try openSessionStore(settings.databaseFile, named: "the kiosk config's 'database:'")
-      let control = settings.installationSocket.map { InstallationControl(socketPath: $0) }
+      let control =
+        settings.installations.isEmpty
+        ? nil : InstallationControl(endpoints: settings.installations, token: settings.installationToken)
       let terminal: RawTerminal
       do {
         guard isatty(STDOUT_FILENO) == 1 else {
