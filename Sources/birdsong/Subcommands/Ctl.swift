@@ -10,17 +10,17 @@ extension Birdsong {
       abstract: "Send a command to the running installation and print its answer.",
       discussion: """
         Commands:
-          status           what is playing, and each box's state
-          pause [BOX]      silence one box (by name or channel), or all
-          resume [BOX]     let it, or all, sing again
-          quiet SECONDS    silence every box for a while (at most an hour); it ends by itself
-          sing BOX         that box sings now
-          identify BOX     that box sings alone (the others quiet for 15 s)
-          sweep            the boxes sing one at a time, lowest band first
+          status          what is playing, and each box's state
+          pause [BOX]     silence one box (by name or channel), or all
+          resume [BOX]    let it, or all, sing again
+          quiet SECONDS   silence every box for a while (an hour at most)
+          sing BOX        that box sings now
+          identify BOX    that box sings alone (the others quiet for 15 s)
+          sweep           the boxes sing one at a time, lowest band first
 
-        Another machine's installation is reached through its status page: --url with the
-        token (or BIRDSONG_TOKEN in the environment). Several --url options send the command
-        to each, so one 'quiet 300' quiets a venue that two machines play.
+        Another machine's installation is reached through its status page:
+        --url with the token (or BIRDSONG_TOKEN in the environment). Several
+        --url options send the command to each machine.
         """)
 
     @Option(help: ArgumentHelp("The installation config, for its control_socket.", valueName: "file"))
