@@ -87,7 +87,9 @@ let package = Package(
       name: "BirdsongSynthesisTests",
       dependencies: ["BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
-    .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "session-filler", "TestSupport"]),
+    .testTarget(
+      name: "SessionStoreTests",
+      dependencies: ["SessionStore", "session-filler", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(
       name: "KioskTests",
       dependencies: ["Kiosk", "ConfigFiles", "HearingCheck", "SessionStore", "ControlProtocol", "TestSupport"]),

@@ -6,8 +6,32 @@ import GRDB
 /// transaction (a crash or power cut loses at most the check under way, never corrupts), and
 /// a file only its owner can read.
 public final class SessionStore: Sendable {
+  /// The ear a threshold belongs to.
+  public enum Ear: String, Sendable, CaseIterable {
+    case left, right
+  }
+
+  /// How the check was taken.
+  public enum Mode: String, Sendable, CaseIterable {
+    /// Tones on headphones, ear by ear.
+    case headphones
+    /// The installation's birds, heard in the room.
+    case freeField = "free_field"
+  }
+
+  /// What a check found: the headphone outcomes, or how far up the boxes a visitor heard.
+  public enum Outcome: String, Sendable, CaseIterable {
+    case within, refer, relative
+    case notMeasured = "not_measured"
+    /// Free field: heard at least one box (`highestBirdHz` says how high).
+    case heardBirds = "heard_birds"
+    case heardNone = "heard_none"
+  }
+
   public struct Threshold: Sendable, Equatable {
-    public var ear: String
+    public var ear: Ear
+    /// Measured a second time, to check the first (the retest at 1 kHz).
+    public var retest: Bool
     public var frequency: Double
     /// nil when not measured.
     public var level: Double?
@@ -15,8 +39,12 @@ public final class SessionStore: Sendable {
     /// No response at this level, the loudest the check could play (dB HL).
     public var noResponseAt: Double?
 
-    public init(ear: String, frequency: Double, level: Double?, presentations: Int, noResponseAt: Double? = nil) {
+    public init(
+      ear: Ear, retest: Bool = false, frequency: Double, level: Double?, presentations: Int,
+      noResponseAt: Double? = nil
+    ) {
       self.ear = ear
+      self.retest = retest
       self.frequency = frequency
       self.level = level
       self.presentations = presentations
@@ -27,21 +55,22 @@ public final class SessionStore: Sendable {
   public struct Check: Sendable {
     public var finishedAt: Date
     public var language: String
-    /// "headphones" or "free-field".
-    public var mode: String
+    public var mode: Mode
     /// Levels in dB HL from a calibration profile, or relative.
     public var calibrated: Bool
     public var reliable: Bool
-    /// "within", "refer" or "not measured".
-    public var outcome: String
+    public var outcome: Outcome
+    /// Free field: the centre of the highest box heard (Hz).
+    public var highestBirdHz: Double?
     public var signposting: String
     public var seconds: Double
     public var thresholds: [Threshold]
 
     public init(
-      finishedAt: Date, language: String, mode: String, calibrated: Bool, reliable: Bool, outcome: String,
-      signposting: String, seconds: Double, thresholds: [Threshold]
+      finishedAt: Date, language: String, mode: Mode, calibrated: Bool, reliable: Bool, outcome: Outcome,
+      highestBirdHz: Double? = nil, signposting: String, seconds: Double, thresholds: [Threshold]
     ) {
+      self.highestBirdHz = highestBirdHz
       self.finishedAt = finishedAt
       self.language = language
       self.mode = mode
@@ -125,6 +154,22 @@ public final class SessionStore: Sendable {
     migrator.registerMigration("v2: no response") { db in
       try db.alter(table: "threshold") { t in t.add(column: "no_response_at", .double) }
     }
+    // Typed records: the free text of earlier versions ("heard up to 4000 Hz", "right-retest",
+    // "free-field") becomes an enum's value and columns of its own; every row is kept.
+    migrator.registerMigration("v3: typed records") { db in
+      try db.alter(table: "threshold") { t in t.add(column: "retest", .boolean).notNull().defaults(to: false) }
+      try db.alter(table: "check_result") { t in t.add(column: "highest_bird_hz", .double) }
+      try db.execute(
+        sql: """
+          UPDATE threshold SET retest = 1, ear = substr(ear, 1, length(ear) - 7) WHERE ear LIKE '%-retest';
+          UPDATE check_result SET mode = 'free_field' WHERE mode = 'free-field';
+          UPDATE check_result SET outcome = 'not_measured' WHERE outcome = 'not measured';
+          UPDATE check_result SET outcome = 'heard_none' WHERE outcome = 'heard none';
+          UPDATE check_result
+            SET highest_bird_hz = CAST(substr(outcome, 13, length(outcome) - 15) AS REAL), outcome = 'heard_birds'
+            WHERE outcome LIKE 'heard up to % Hz';
+          """)
+    }
     return migrator
   }
 
@@ -134,22 +179,25 @@ public final class SessionStore: Sendable {
     try database.write { db in
       try db.execute(
         sql: """
-          INSERT INTO check_result (finished_at, language, mode, calibrated, reliable, outcome, signposting, seconds)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO check_result
+            (finished_at, language, mode, calibrated, reliable, outcome, highest_bird_hz, signposting, seconds)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          check.finishedAt, check.language, check.mode, check.calibrated, check.reliable, check.outcome,
+          check.finishedAt, check.language, check.mode.rawValue, check.calibrated, check.reliable,
+          check.outcome.rawValue, check.highestBirdHz,
           check.signposting, check.seconds,
         ])
       let id = db.lastInsertedRowID
       for threshold in check.thresholds {
         try db.execute(
           sql: """
-            INSERT INTO threshold (check_resultId, ear, frequency, level, presentations, no_response_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO threshold (check_resultId, ear, retest, frequency, level, presentations, no_response_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
-            id, threshold.ear, threshold.frequency, threshold.level, threshold.presentations, threshold.noResponseAt,
+            id, threshold.ear.rawValue, threshold.retest, threshold.frequency, threshold.level,
+            threshold.presentations, threshold.noResponseAt,
           ])
       }
       return id
@@ -199,19 +247,22 @@ public final class SessionStore: Sendable {
       let rows = try Row.fetchAll(
         db,
         sql: """
-          SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.signposting,
-                 c.seconds, t.ear, t.frequency, t.level, t.presentations, t.no_response_at
-          FROM check_result c LEFT JOIN threshold t ON t.check_resultId = c.id ORDER BY c.id, t.ear, t.frequency
+          SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.highest_bird_hz,
+                 c.signposting, c.seconds, t.ear, t.retest, t.frequency, t.level, t.presentations, t.no_response_at
+          FROM check_result c LEFT JOIN threshold t ON t.check_resultId = c.id
+          ORDER BY c.id, t.ear, t.retest, t.frequency
           """)
       var lines = [
-        "check,finished_at,language,mode,calibrated,reliable,outcome,signposting,seconds,ear,frequency_hz,level_db,presentations,no_response_at_db"
+        "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
       ]
       for row in rows {
         let fields: [String] = [
           "\(row["id"] as Int64)", row["finished_at"], Self.inert(row["language"]), Self.inert(row["mode"]),
           (row["calibrated"] as Bool) ? "yes" : "no", (row["reliable"] as Bool) ? "yes" : "no",
-          Self.inert(row["outcome"]), Self.inert(row["signposting"]), String(format: "%.0f", row["seconds"] as Double),
+          Self.inert(row["outcome"]), (row["highest_bird_hz"] as Double?).map { String(format: "%.0f", $0) } ?? "",
+          Self.inert(row["signposting"]), String(format: "%.0f", row["seconds"] as Double),
           Self.inert(row["ear"] as String? ?? ""),
+          (row["retest"] as Bool?).map { $0 ? "yes" : "no" } ?? "",
           (row["frequency"] as Double?).map { String(format: "%.0f", $0) } ?? "",
           (row["level"] as Double?).map { String(format: "%.1f", $0) }
             ?? (row["ear"] as String? == nil || row["no_response_at"] as Double? != nil ? "" : "not measured"),

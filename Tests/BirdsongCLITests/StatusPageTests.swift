@@ -29,8 +29,8 @@ import Testing
       for finished in [Date(), Date(), Date().addingTimeInterval(-2 * 86400)] {
         _ = try store.record(
           .init(
-            finishedAt: finished, language: "en", mode: "screening", calibrated: false, reliable: true,
-            outcome: "pass", signposting: "none", seconds: 200, thresholds: []))
+            finishedAt: finished, language: "en", mode: .headphones, calibrated: false, reliable: true,
+            outcome: .within, signposting: "none", seconds: 200, thresholds: []))
       }
       let shipped = try String(contentsOfFile: packageRoot() + "/Config/installation.yaml", encoding: .utf8)
       try shipped.replacingOccurrences(

@@ -1,23 +1,24 @@
 import Foundation
+import GRDB
 import SessionStore
 import TestSupport
 import Testing
 
 @Suite struct SessionStoreTests {
-  func check(_ outcome: String, language: String = "en", at date: Date = Date()) -> SessionStore.Check {
+  func check(_ outcome: SessionStore.Outcome, language: String = "en", at date: Date = Date()) -> SessionStore.Check {
     SessionStore.Check(
-      finishedAt: date, language: language, mode: "headphones", calibrated: false, reliable: true, outcome: outcome,
+      finishedAt: date, language: language, mode: .headphones, calibrated: false, reliable: true, outcome: outcome,
       signposting: "england", seconds: 290,
       thresholds: [
-        .init(ear: "right", frequency: 1000, level: 15, presentations: 5),
-        .init(ear: "left", frequency: 8000, level: nil, presentations: 10),
+        .init(ear: .right, frequency: 1000, level: 15, presentations: 5),
+        .init(ear: .left, frequency: 8000, level: nil, presentations: 10),
       ])
   }
 
   @Test func keepsItsFileOwnerOnlyInWALMode() throws {
     let path = temporaryFolder() + "/s.sqlite"
     let store = try SessionStore(path: path)
-    try store.record(check("within"))
+    try store.record(check(.within))
     var status = stat()
     #expect(stat(path, &status) == 0 && status.st_mode & 0o777 == 0o600)
     #expect(try store.journalMode() == "wal")
@@ -26,8 +27,8 @@ import Testing
   @Test func countsChecksPerDayAndExportsThemWithoutContacts() throws {
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
     let day = Date(timeIntervalSince1970: 1_790_000_000)
-    try store.record(check("within", at: day))
-    try store.record(check("refer", language: "fr", at: day.addingTimeInterval(60)))
+    try store.record(check(.within, at: day))
+    try store.record(check(.refer, language: "fr", at: day.addingTimeInterval(60)))
     try store.recordContact(
       name: "A Visitor", phone: "07000 000000", email: nil, service: "audiology", consentVersion: "v1", days: 30,
       at: day)
@@ -43,15 +44,15 @@ import Testing
     let store = try SessionStore(path: temporaryFolder() + "/nr.sqlite")
     try store.record(
       SessionStore.Check(
-        finishedAt: Date(), language: "en", mode: "headphones", calibrated: true, reliable: true, outcome: "refer",
+        finishedAt: Date(), language: "en", mode: .headphones, calibrated: true, reliable: true, outcome: .refer,
         signposting: "England", seconds: 250,
         thresholds: [
-          .init(ear: "left", frequency: 8000, level: nil, presentations: 4, noResponseAt: 80),
-          .init(ear: "left", frequency: 1000, level: 20, presentations: 6),
+          .init(ear: .left, frequency: 8000, level: nil, presentations: 4, noResponseAt: 80),
+          .init(ear: .left, frequency: 1000, level: 20, presentations: 6),
         ]))
     let csv = try store.exportCSV()
-    #expect(csv.contains(",left,8000,,4,80\r\n"), "\(csv)")
-    #expect(csv.contains(",left,1000,20.0,6,\r\n"))
+    #expect(csv.contains(",left,no,8000,,4,80\r\n"), "\(csv)")
+    #expect(csv.contains(",left,no,1000,20.0,6,\r\n"))
   }
 
   @Test func exportsAreRFC4180AndNoFieldRunsAsAFormula() throws {
@@ -73,8 +74,8 @@ import Testing
   @Test func purgesOldChecksWithTheirThresholdsAndExpiredContacts() throws {
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
     let now = Date()
-    try store.record(check("within", at: now.addingTimeInterval(-40 * 86400)))
-    try store.record(check("refer", at: now))
+    try store.record(check(.within, at: now.addingTimeInterval(-40 * 86400)))
+    try store.record(check(.refer, at: now))
     try store.recordContact(
       name: "Old", phone: nil, email: "old@example.org", service: "s", consentVersion: "v1", days: 30,
       at: now.addingTimeInterval(-31 * 86400))
@@ -107,5 +108,53 @@ import Testing
     let checks = try store.count("check_result")
     #expect(checks > 0)
     #expect(try store.count("threshold") == checks * 14, "a check was stored without all its thresholds")
+  }
+
+  @Test func aDatabaseOfAnEarlierVersionKeepsItsRowsInTypedColumns() throws {
+    // A database as version 2 left it: free text for the retest, the mode and the boxes heard.
+    let path = temporaryFolder() + "/old.sqlite"
+    let old = try DatabaseQueue(path: path)
+    try old.write { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+          INSERT INTO grdb_migrations VALUES ('v1'), ('v2: no response');
+          CREATE TABLE check_result (id INTEGER PRIMARY KEY AUTOINCREMENT, finished_at DATETIME NOT NULL,
+            language TEXT NOT NULL, mode TEXT NOT NULL, calibrated BOOLEAN NOT NULL, reliable BOOLEAN NOT NULL,
+            outcome TEXT NOT NULL, signposting TEXT NOT NULL, seconds DOUBLE NOT NULL);
+          CREATE TABLE threshold (check_resultId INTEGER NOT NULL REFERENCES check_result(id) ON DELETE CASCADE,
+            ear TEXT NOT NULL, frequency DOUBLE NOT NULL, level DOUBLE, presentations INTEGER NOT NULL,
+            no_response_at DOUBLE);
+          CREATE TABLE contact_request (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at DATETIME NOT NULL,
+            keep_until DATETIME NOT NULL, consent_version TEXT NOT NULL, name TEXT NOT NULL, phone TEXT,
+            email TEXT, service TEXT NOT NULL);
+          INSERT INTO check_result VALUES (1, '2026-11-01 10:00:00.000', 'en', 'headphones', 1, 1, 'refer', 'england', 280);
+          INSERT INTO threshold VALUES (1, 'right', 1000, 15, 5, NULL), (1, 'right-retest', 1000, 20, 4, NULL),
+            (1, 'left', 8000, NULL, 6, 80);
+          INSERT INTO check_result VALUES (2, '2026-11-01 11:00:00.000', 'fr', 'free-field', 0, 1,
+            'heard up to 4100 Hz', 'england', 60);
+          INSERT INTO check_result VALUES (3, '2026-11-01 12:00:00.000', 'en', 'free-field', 0, 1, 'heard none',
+            'england', 50);
+          INSERT INTO check_result VALUES (4, '2026-11-01 13:00:00.000', 'en', 'headphones', 1, 0, 'not measured',
+            'england', 90);
+          """)
+    }
+    try old.close()
+
+    let store = try SessionStore(path: path)
+    #expect(try store.count("check_result") == 4 && store.count("threshold") == 3)
+    let csv = try store.exportCSV().split(separator: "\r\n").map(String.init)
+    #expect(
+      csv[0]
+        == "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
+    )
+    #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",refer,,england,280,right,yes,1000,20.0,4,") })
+    #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",right,no,1000,15.0,5,") })
+    #expect(csv.contains { $0.hasPrefix("2,") && $0.contains(",free_field,") && $0.contains(",heard_birds,4100,") })
+    #expect(csv.contains { $0.hasPrefix("3,") && $0.contains(",heard_none,,") })
+    #expect(csv.contains { $0.hasPrefix("4,") && $0.contains(",not_measured,") })
+    // Every stored value is one the code's enums know.
+    let outcomes = Set(try store.dailyStats().flatMap { $0.outcomes.keys })
+    #expect(outcomes.allSatisfy { SessionStore.Outcome(rawValue: $0) != nil }, "\(outcomes)")
   }
 }

@@ -44,9 +44,8 @@ extension KioskSession {
     lastBoxes = (boxes.order, boxes.heard)
     let highest = highestHeard(order: boxes.order, heard: boxes.heard)
     record(
-      mode: "free-field", reliable: true,
-      outcome: highest.map { "heard up to \(Int(installationBoxes[$0].center)) Hz" } ?? "heard none",
-      thresholds: [], now: now)
+      mode: .freeField, reliable: true, outcome: highest == nil ? .heardNone : .heardBirds,
+      highestBirdHz: highest.map { installationBoxes[$0].center }, thresholds: [], now: now)
     go(.boxesResult(heard: boxes.heard), now: now)
   }
 

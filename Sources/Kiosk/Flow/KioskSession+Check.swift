@@ -120,13 +120,25 @@ extension KioskSession {
     let result = CheckResult(procedure: test.procedure, calibrated: calibrated)
     lastResult = result
     record(
-      mode: "headphones", reliable: result.unreliableBecause == nil, outcome: result.outcome.rawValue,
+      mode: .headphones, reliable: result.unreliableBecause == nil, outcome: SessionStore.Outcome(result.outcome),
       thresholds: result.outcomes.map {
         SessionStore.Threshold(
-          ear: $0.point.ear.rawValue + ($0.point.isRetest ? "-retest" : ""), frequency: $0.point.frequency,
+          ear: $0.point.ear == .left ? .left : .right, retest: $0.point.isRetest, frequency: $0.point.frequency,
           level: $0.threshold, presentations: $0.presentations, noResponseAt: $0.noResponseAt)
       }, now: now)
     log("check finished: \(result.outcome.rawValue) in \(Int(now - checkStarted)) s, language \(language.code)")
     go(.results(result), now: now)
+  }
+}
+
+extension SessionStore.Outcome {
+  /// How a headphone check's outcome is stored.
+  init(_ outcome: CheckResult.Outcome) {
+    switch outcome {
+    case .within: self = .within
+    case .refer: self = .refer
+    case .notMeasured: self = .notMeasured
+    case .relative: self = .relative
+    }
   }
 }

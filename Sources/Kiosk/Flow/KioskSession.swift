@@ -153,14 +153,15 @@ public final class KioskSession {
   // MARK: records and problems
 
   func record(
-    mode: String, reliable: Bool, outcome: String, thresholds: [SessionStore.Threshold], now: Double
+    mode: SessionStore.Mode, reliable: Bool, outcome: SessionStore.Outcome, highestBirdHz: Double? = nil,
+    thresholds: [SessionStore.Threshold], now: Double
   ) {
     emit(
       .record(
         SessionStore.Check(
           finishedAt: Date(), language: language.code, mode: mode, calibrated: calibrated, reliable: reliable,
-          outcome: outcome, signposting: resources.signposting.region, seconds: now - checkStarted,
-          thresholds: thresholds)))
+          outcome: outcome, highestBirdHz: highestBirdHz, signposting: resources.signposting.region,
+          seconds: now - checkStarted, thresholds: thresholds)))
   }
 
   func problem(_ message: String) {
