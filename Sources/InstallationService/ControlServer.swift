@@ -18,6 +18,11 @@ public final class ControlServer {
 
   public init(path: String) throws {
     self.path = path
+    // The default folder, /run/birdsong, is made by the service's unit; a run started by hand
+    // (as root) makes it, readable by all and writable by its owner only.
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    try? FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     lock = try Self.takeLock(path + ".lock", socket: path)
     do {
       listener = try Self.listen(path)
@@ -31,9 +36,6 @@ public final class ControlServer {
   /// and writes this process's id in it; throws `InUse`, naming the holder, when another
   /// process has it.
   private static func takeLock(_ lockPath: String, socket: String) throws -> Int32 {
-    let folder = URL(fileURLWithPath: lockPath).deletingLastPathComponent().path
-    try? FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       throw ControlError("cannot create the lock file '\(lockPath)': \(String(cString: strerror(errno)))")
@@ -57,11 +59,6 @@ public final class ControlServer {
   }
 
   private static func listen(_ path: String) throws -> Int32 {
-    // The default folder, /run/birdsong, is made by the service's unit; a run started by hand
-    // (as root) makes it, readable by all and writable by its owner only.
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    try? FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     var status = stat()
     if lstat(path, &status) == 0 {
       guard status.st_mode & S_IFMT == S_IFSOCK else {

@@ -161,8 +161,7 @@ public final class InstallationService: Sendable {
     runtime.start()
     while !runtime.waitForEnd(upTo: Self.housekeeping) {
       if options.shouldStop() {
-        if !supervisor.stopping { options.notifier.stopping() }
-        supervisor.stopping = true
+        supervisor.stopping()
         runtime.requestStop()
       }
       if options.hangup(), let fresh = reload(config) {
@@ -269,7 +268,7 @@ extension InstallationProgram {
 /// It keeps real time (systemd's watchdog does), not the runtime's clock.
 struct Supervision {
   let notifier: ServiceNotifier
-  var stopping = false
+  private var stopped = false
   private var ready = false
   private var lastStatus = -Double.infinity
   private var lastFeed = -Double.infinity
@@ -277,6 +276,12 @@ struct Supervision {
 
   init(notifier: ServiceNotifier) {
     self.notifier = notifier
+  }
+
+  /// Says STOPPING once, however often the stop is asked for.
+  mutating func stopping() {
+    if !stopped { notifier.stopping() }
+    stopped = true
   }
 
   mutating func update<Program>(_ runtime: AudioRuntime<Program>, status: () -> String) {

@@ -7,11 +7,15 @@ public func temporaryFolder() -> String {
   return path
 }
 
-/// Runs a program; returns its exit status and what it printed (standard output and error).
-public func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+/// Runs a program (in `environment`, or this one's); returns its exit status and what it
+/// printed (standard output and error).
+public func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws
+  -> (status: Int32, output: String)
+{
   let process = Process()
   process.executableURL = URL(fileURLWithPath: program)
   process.arguments = arguments
+  if let environment { process.environment = environment }
   let pipe = Pipe()
   process.standardOutput = pipe
   process.standardError = pipe
