@@ -85,7 +85,9 @@ let package = Package(
     .executableTarget(name: "session-filler", dependencies: ["SessionStore"], path: "Tests/SessionFiller"),
     .testTarget(
       name: "BirdsongSynthesisTests",
-      dependencies: ["BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "TestSupport"]),
+      dependencies: [
+        "BirdsongCore", "BirdsongSynthesis", "BirdsongAudio", "ConfigFiles", "HearingCheck", "TestSupport",
+      ]),
     .testTarget(name: "BirdsongAudioTests", dependencies: ["BirdsongAudio", "TestSupport"]),
     .testTarget(
       name: "SessionStoreTests",

@@ -184,6 +184,13 @@ public struct CheckProcedure: Sendable {
     estimator = nil
   }
 
+  /// The room was too loud while this frequency was being measured: answers already given may
+  /// have been masked, so it starts again from its prior (the trial under way is dropped).
+  public mutating func restartFrequency() {
+    current = nil
+    estimator = nil
+  }
+
   /// The first frequency of an ear starts from a wide prior; later ones from the nearest
   /// frequency already measured in that ear.
   private func prior(for point: TestPoint) -> (mean: Double, sd: Double, broadWeight: Double) {

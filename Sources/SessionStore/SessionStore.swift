@@ -52,6 +52,22 @@ public final class SessionStore: Sendable {
     }
   }
 
+  /// The room during a headphone check, as the kiosk's microphone measured it throughout.
+  public struct Room: Sendable, Equatable {
+    /// The octave bands, Hz.
+    public static let bands: [Double] = [125, 250, 500, 1000, 2000, 4000, 8000]
+    /// The loudest each band was during the check, dB SPL.
+    public var maxima: [Double]
+    /// How often the check paused because the room was too loud.
+    public var pauses: Int
+
+    public init(maxima: [Double], pauses: Int) {
+      precondition(maxima.count == Self.bands.count, "one level per octave band")
+      self.maxima = maxima
+      self.pauses = pauses
+    }
+  }
+
   public struct Check: Sendable {
     public var finishedAt: Date
     public var language: String
@@ -65,11 +81,14 @@ public final class SessionStore: Sendable {
     public var signposting: String
     public var seconds: Double
     public var thresholds: [Threshold]
+    /// nil: the room was not measured (no microphone, or not throughout the check).
+    public var room: Room?
 
     public init(
       finishedAt: Date, language: String, mode: Mode, calibrated: Bool, reliable: Bool, outcome: Outcome,
-      highestBirdHz: Double? = nil, signposting: String, seconds: Double, thresholds: [Threshold]
+      highestBirdHz: Double? = nil, signposting: String, seconds: Double, thresholds: [Threshold], room: Room? = nil
     ) {
+      self.room = room
       self.highestBirdHz = highestBirdHz
       self.finishedAt = finishedAt
       self.language = language
@@ -170,8 +189,18 @@ public final class SessionStore: Sendable {
             WHERE outcome LIKE 'heard up to % Hz';
           """)
     }
+    // The room: whether it was measured, how often it stopped the check, its loudest levels.
+    migrator.registerMigration("v4: room noise") { db in
+      try db.alter(table: "check_result") { t in
+        t.add(column: "room_monitored", .boolean).notNull().defaults(to: false)
+        t.add(column: "noise_pauses", .integer)
+        for band in Room.bands { t.add(column: Self.ambientColumn(band), .double) }
+      }
+    }
     return migrator
   }
+
+  static func ambientColumn(_ band: Double) -> String { "ambient_max_\(Int(band))_db" }
 
   /// Records a finished check, thresholds and all, in one transaction.
   @discardableResult
@@ -180,14 +209,17 @@ public final class SessionStore: Sendable {
       try db.execute(
         sql: """
           INSERT INTO check_result
-            (finished_at, language, mode, calibrated, reliable, outcome, highest_bird_hz, signposting, seconds)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            (finished_at, language, mode, calibrated, reliable, outcome, highest_bird_hz, signposting, seconds,
+             room_monitored, noise_pauses, \(Room.bands.map(Self.ambientColumn).joined(separator: ", ")))
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(Room.bands.map { _ in "?" }.joined(separator: ", ")))
           """,
-        arguments: [
-          check.finishedAt, check.language, check.mode.rawValue, check.calibrated, check.reliable,
-          check.outcome.rawValue, check.highestBirdHz,
-          check.signposting, check.seconds,
-        ])
+        arguments: StatementArguments(
+          [
+            check.finishedAt, check.language, check.mode.rawValue, check.calibrated, check.reliable,
+            check.outcome.rawValue, check.highestBirdHz, check.signposting, check.seconds, check.room != nil,
+            check.room?.pauses,
+          ] as [(any DatabaseValueConvertible)?]
+            + Room.bands.indices.map { check.room?.maxima[$0] as (any DatabaseValueConvertible)? }))
       let id = db.lastInsertedRowID
       for threshold in check.thresholds {
         try db.execute(
@@ -248,19 +280,29 @@ public final class SessionStore: Sendable {
         db,
         sql: """
           SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.highest_bird_hz,
-                 c.signposting, c.seconds, t.ear, t.retest, t.frequency, t.level, t.presentations, t.no_response_at
+                 c.signposting, c.seconds, c.room_monitored, c.noise_pauses,
+                 \(Room.bands.map { "c." + Self.ambientColumn($0) }.joined(separator: ", ")),
+                 t.ear, t.retest, t.frequency, t.level, t.presentations, t.no_response_at
           FROM check_result c LEFT JOIN threshold t ON t.check_resultId = c.id
           ORDER BY c.id, t.ear, t.retest, t.frequency
           """)
       var lines = [
-        "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
+        "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,"
+          + "room_monitored,noise_pauses," + Room.bands.map(Self.ambientColumn).joined(separator: ",")
+          + ",ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
       ]
       for row in rows {
-        let fields: [String] = [
+        var fields: [String] = [
           "\(row["id"] as Int64)", row["finished_at"], Self.inert(row["language"]), Self.inert(row["mode"]),
           (row["calibrated"] as Bool) ? "yes" : "no", (row["reliable"] as Bool) ? "yes" : "no",
           Self.inert(row["outcome"]), (row["highest_bird_hz"] as Double?).map { String(format: "%.0f", $0) } ?? "",
           Self.inert(row["signposting"]), String(format: "%.0f", row["seconds"] as Double),
+          (row["room_monitored"] as Bool) ? "yes" : "no", (row["noise_pauses"] as Int?).map(String.init) ?? "",
+        ]
+        fields += Room.bands.map { band in
+          (row[Self.ambientColumn(band)] as Double?).map { String(format: "%.1f", $0) } ?? ""
+        }
+        fields += [
           Self.inert(row["ear"] as String? ?? ""),
           (row["retest"] as Bool?).map { $0 ? "yes" : "no" } ?? "",
           (row["frequency"] as Double?).map { String(format: "%.0f", $0) } ?? "",

@@ -55,6 +55,15 @@ let generators = allocations {
 print("species \(SpeciesCatalogue.all.count)")
 print("generators \(generators)")
 
+// The hearing-loss filter: 10,000 blocks of the mixer's size through one channel's filter.
+let hearingLoss = HearingLossFilter(sampleRate: rate) { $0 > 2000 ? 40 : 0 }
+let filterBlock = UnsafeMutablePointer<Float>.allocate(capacity: Mixer.blockSize)
+filterBlock.initialize(repeating: 0.1, count: Mixer.blockSize)
+let filtering = allocations {
+  for _ in 0..<10_000 { hearingLoss.process(filterBlock, count: Mixer.blockSize) }
+}
+print("hearing-loss \(filtering)")
+
 // Commands: headphone tones and installation gains and songs.
 let headphones = HeadphoneProgram(sampleRate: 48000, capDBFS: -25)
 let tone = try Stimulus(.pureTone, frequency: 1000, levelDBFS: -40, duration: 1, sampleRate: 48000)

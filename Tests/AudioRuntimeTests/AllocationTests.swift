@@ -19,6 +19,7 @@ import Testing
     #expect((counts["counter"] ?? 0) >= 1, "the allocation counter does not count:\n\(output)")
     #expect(counts["species"] == 20)
     #expect(counts["generators"] == 0, "allocations in 10,000 blocks of every generator:\n\(output)")
+    #expect(counts["hearing-loss"] == 0, "allocations in 10,000 blocks of the hearing-loss filter:\n\(output)")
     #expect(counts["commands"] == 0, "allocations applying 400 commands:\n\(output)")
     #expect(counts["loop"] == 0, "allocations in 10,000 blocks of the runtime loop:\n\(output)")
   }

@@ -39,3 +39,25 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: path))
   }
 }
+
+@Suite struct OctaveBandTests {
+  @Test func aSineReadsItsLevelInItsOwnBandAndLittleInTheOthers() {
+    let meter = OctaveBandMeter(sampleRate: 48000)
+    // 1 kHz at amplitude 0.1: mean square 0.005, -23.0 dB.
+    let sine = (0..<16384).map { Float(0.1 * sin(2 * Double.pi * 1000 * Double($0) / 48000)) }
+    let levels = meter.levels(sine)
+    #expect(abs(levels[3] - -23.01) < 0.3, "\(levels)")
+    for band in [0, 1, 5, 6] { #expect(levels[band] < -23 - 60, "band \(band): \(levels[band])") }
+  }
+
+  @Test func whiteNoiseSpreadsByBandwidthAndTheAverageIsSteady() {
+    var generator = SystemRandomNumberGenerator()
+    let noise = (0..<96000).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+    let levels = OctaveBandMeter(sampleRate: 48000).averageLevels(noise)
+    // Uniform noise in ±0.5 has a mean square of 1/12; an octave band holds (√2 - 1/√2) fc of 24 kHz.
+    for (band, centre) in OctaveBandMeter.centres.enumerated() {
+      let expected = 10 * log10(1.0 / 12 * centre / 2.squareRoot() / 24000)
+      #expect(abs(levels[band] - expected) < 1, "\(centre) Hz: \(levels[band]) dB, expected \(expected)")
+    }
+  }
+}

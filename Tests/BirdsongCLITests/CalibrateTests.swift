@@ -55,4 +55,46 @@ import Testing
       result.output.contains("no reference threshold (RETSPL) for 6000 Hz") && result.output.contains("--retspl 6000="))
     #expect(!FileManager.default.fileExists(atPath: folder + "/p.yaml"))
   }
+
+  @Test func theRoomMicrophoneIsCalibratedAgainstAMeterReading() throws {
+    let folder = temporaryFolder()
+    // A room at 74 dB SPL on the meter, which the microphone records at -30 dB full scale.
+    let feed = RoomFeed(path: folder + "/room.raw", level: RoomFeed.offsetDB - 30)
+    defer { feed.stop() }
+    try """
+    pcm.roommic {
+      type file
+      slave.pcm null
+      file "/dev/null"
+      infile "\(feed.path)"
+      format "raw"
+    }
+
+    """.write(toFile: folder + "/.asoundrc", atomically: true, encoding: .utf8)
+    let output = folder + "/room-microphone.yaml"
+    let script = """
+      printf 'seventy-four\\n74\\n' | '\(birdsongBinary)' calibrate --microphone roommic --seconds 2 --output '\(output)'
+      """
+    var environment = ProcessInfo.processInfo.environment
+    environment["HOME"] = folder
+    let (status, printed) = try run("/bin/bash", ["-c", script], environment: environment)
+    #expect(status == 0, "\(printed)")
+    #expect(printed.contains("8000 Hz"), "the octave bands were not shown:\n\(printed)")
+    #expect(printed.contains("'seventy-four' is not a reading"), "a typo must be asked again:\n\(printed)")
+    let text = try String(contentsOfFile: output, encoding: .utf8)
+    let offset = try #require(
+      text.split(separator: "\n").first { $0.hasPrefix("offset_db:") }.flatMap {
+        Double($0.dropFirst(10).trimmingCharacters(in: .whitespaces))
+      })
+    #expect(abs(offset - 104) < 0.3, "offset \(offset) dB; the meter said 74 for -30 dB full scale")
+
+    // Nothing is written over an existing file without --force, and a silent device is refused.
+    let again = try run(
+      birdsongBinary, ["calibrate", "--microphone", "roommic", "--output", output], environment: environment)
+    #expect(again.status != 0 && again.output.contains("--force"))
+    let silent = try run(
+      birdsongBinary, ["calibrate", "--microphone", "null", "--seconds", "2", "--output", folder + "/x.yaml"])
+    #expect(silent.status != 0 && silent.output.contains("recorded silence"), "\(silent.output)")
+    #expect(!FileManager.default.fileExists(atPath: folder + "/x.yaml"))
+  }
 }

@@ -12,8 +12,13 @@ final class KioskDriver {
   let configFile: String
   static let pin = "2468"
 
-  /// - Parameter settings: extra lines for the kiosk config (idle_timeout, frequencies, ...).
-  init(settings: String = "", width: Int = 100, height: Int = 32) throws {
+  /// The room microphone's feed, when the kiosk has one.
+  private(set) var room: RoomFeed?
+
+  /// - Parameters:
+  ///   - settings: extra lines for the kiosk config (idle_timeout, frequencies, ...).
+  ///   - roomLevel: with a room microphone, the room's starting level (dB SPL); nil for none.
+  init(settings: String = "", width: Int = 100, height: Int = 32, roomLevel: Double? = nil) throws {
     folder = temporaryFolder()
     socketName = "kiosk-test-\(UInt32.random(in: 0 ... .max))"
     audioFile = folder + "/headphones.raw"
@@ -34,6 +39,34 @@ final class KioskDriver {
         with: "service: \"Test Audiology\"")
     try signposting.write(toFile: folder + "/signposting.yaml", atomically: true, encoding: .utf8)
     let hash = try Self.pinHash()
+    var microphone = ""
+    var environment = ""
+    if let roomLevel {
+      // The microphone is ALSA's file plugin fed from a file this test writes as time passes,
+      // defined where a venue would define its own devices (~/.asoundrc).
+      let feed = RoomFeed(path: folder + "/room.raw", level: roomLevel)
+      room = feed
+      try """
+      pcm.roommic {
+        type file
+        slave.pcm null
+        file "/dev/null"
+        infile "\(feed.path)"
+        format "raw"
+      }
+
+      """.write(toFile: folder + "/.asoundrc", atomically: true, encoding: .utf8)
+      try "device: roommic\noffset_db: \(RoomFeed.offsetDB)\n".write(
+        toFile: folder + "/microphone.yaml", atomically: true, encoding: .utf8)
+      microphone = """
+        room_microphone:
+          device: roommic
+          calibration: \(folder)/microphone.yaml
+          headphones: supra-aural
+          test_down_to: 15
+        """
+      environment = "HOME='\(folder)' "
+    }
     let config = """
       language: en
       locales: \(root)/Config/locales
@@ -46,16 +79,19 @@ final class KioskDriver {
       staff:
         pin_hash: "\(hash)"
       \(settings)
+      \(microphone)
       """
     try config.write(toFile: configFile, atomically: true, encoding: .utf8)
     let command =
-      "'\(birdsongBinary)' kiosk --config '\(configFile)'; echo KIOSK-EXIT=$?; stty -a | tr '\\n' ' '; echo; echo KIOSK-DONE; sleep 600"
+      environment
+      + "'\(birdsongBinary)' kiosk --config '\(configFile)'; echo KIOSK-EXIT=$?; stty -a | tr '\\n' ' '; echo; echo KIOSK-DONE; sleep 600"
     // The server tmux starts would hold a pipe open for ever: its output goes nowhere.
     try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", command], capture: false)
   }
 
   deinit {
     _ = try? tmux(["kill-server"])
+    room?.stop()
   }
 
   static func pinHash() throws -> String {
@@ -203,6 +239,14 @@ final class TonalListener: @unchecked Sendable {
     }
   }
 
+  /// True when neither channel has carried sound for `seconds`.
+  func silent(for seconds: Double) -> Bool {
+    lock.withLock {
+      let now = Date().timeIntervalSince1970
+      return now - max(lastSound[0], lastSound[1]) >= seconds
+    }
+  }
+
   func waitForSound(onlyOn channel: Int, timeout: Double = 6) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
@@ -262,6 +306,65 @@ final class TonalListener: @unchecked Sendable {
         }
       }
       Thread.sleep(forTimeInterval: 0.03)
+    }
+  }
+}
+
+/// The sound at the kiosk's room microphone: white noise at a level the test sets, written
+/// (float, mono, 48 kHz, as the kiosk's capture reads the file device) a little ahead of real
+/// time, so that the room can get loud and quiet again while the kiosk listens.
+final class RoomFeed: @unchecked Sendable {
+  /// The microphone's calibration: a reading of 0 dB full scale is this many dB SPL.
+  static let offsetDB = 100.0
+  let path: String
+  private let lock = NSLock()
+  private var level: Double
+  private var stopped = false
+  private let finished = DispatchSemaphore(value: 0)
+
+  init(path: String, level: Double) {
+    self.path = path
+    self.level = level
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
+    Thread { [self] in write() }.start()
+  }
+
+  /// The room's level from now on, dB SPL (over the whole band).
+  func set(level: Double) { lock.withLock { self.level = level } }
+
+  func stop() {
+    guard
+      lock.withLock({ () -> Bool in
+        defer { stopped = true }
+        return !stopped
+      })
+    else { return }
+    finished.wait()
+  }
+
+  private func write() {
+    defer { finished.signal() }
+    guard let handle = FileHandle(forWritingAtPath: path) else { return }
+    defer { try? handle.close() }
+    let started = Date()
+    var written = 0.0
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    while !lock.withLock({ stopped }) {
+      // Keep a second ahead of the reader; chunks of 50 ms.
+      if written - Date().timeIntervalSince(started) > 1 {
+        Thread.sleep(forTimeInterval: 0.02)
+        continue
+      }
+      // White noise, uniform in ±a, has an rms of a/√3.
+      let rms = pow(10, (lock.withLock { level } - Self.offsetDB) / 20)
+      let amplitude = Float(rms * 3.0.squareRoot())
+      var samples = [Float](repeating: 0, count: 2400)
+      for index in samples.indices {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        samples[index] = amplitude * (Float(state >> 40) / Float(1 << 24) * 2 - 1)
+      }
+      samples.withUnsafeBytes { handle.write(Data($0)) }
+      written += 0.05
     }
   }
 }

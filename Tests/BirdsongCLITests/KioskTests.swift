@@ -13,7 +13,8 @@ import Testing
   }
 
   @Test func aWholeCheckToResultsSignpostingAndAContactRequest() throws {
-    let kiosk = try KioskDriver(settings: "installation: none\nfrequencies: [1000, 4000, 1000]")
+    // A quiet room (35 dB SPL) at the room microphone.
+    let kiosk = try KioskDriver(settings: "installation: none\nfrequencies: [1000, 4000, 1000]", roomLevel: 35)
     // Hears 10 dB HL in the right ear and 35 dB HL in the left (0 dB HL is -80 dBFS here).
     let listener = TonalListener(driver: kiosk, leftDBFS: -80 + 35, rightDBFS: -80 + 10)
     defer { listener.stop() }
@@ -48,6 +49,7 @@ import Testing
       #expect(abs(numbers[1] - 35) <= 5, "left ear at 1 kHz: \(numbers[1]) dB HL, the listener hears 35")
     }
     #expect(results.contains("X") && results.contains("dB HL"))
+    #expect(results.contains("quiet enough throughout"), "the results must say the room was measured")
     try expectCleanTones(kiosk.audioFile)
 
     try kiosk.pageUntil("Where to go next")
@@ -81,6 +83,69 @@ import Testing
       "echo 1111 | '\(birdsongBinary)' sessions export --csv --contacts --database '\(kiosk.database)' "
         + "--config '\(kiosk.configFile)' 2>&1; echo status=$?")
     #expect(refused.contains("wrong staff PIN") && refused.contains("status=1") && !refused.contains("Ada"))
+  }
+
+  /// Attract screen to the start of the check (the screen then shows `first`), with the
+  /// listener answering.
+  private func startCheck(_ kiosk: KioskDriver, _ listener: TonalListener, first: String = "Step 1 of") throws {
+    try kiosk.waitFor("Can you hear the birds?")
+    for screen in ["Choose your language", "About this check", "sound in your left ear", "sound in your right ear"] {
+      try kiosk.press("Enter")
+      try kiosk.waitFor(screen)
+    }
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Practice")
+    listener.answer(true)
+    try kiosk.waitFor("Press Enter to start", timeout: 20)
+    try kiosk.press("Enter")
+    try kiosk.waitFor(first)
+  }
+
+  /// One column of the first record of `sessions export --csv`.
+  private func exported(_ column: String, _ database: String) throws -> String? {
+    let lines = try run(birdsongBinary, ["sessions", "export", "--csv", "--database", database]).output
+      .split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    guard lines.count > 1, let index = lines[0].firstIndex(of: column) else { return nil }
+    return lines[1][index]
+  }
+
+  @Test func theCheckWaitsForQuietWhenTheRoomGetsLoudAndRepeatsThatFrequency() throws {
+    let kiosk = try KioskDriver(settings: "installation: none\nfrequencies: [1000, 4000]", roomLevel: 35)
+    let listener = TonalListener(driver: kiosk, leftDBFS: -80 + 10, rightDBFS: -80 + 10)
+    defer { listener.stop() }
+    try startCheck(kiosk, listener)
+    Thread.sleep(forTimeInterval: 5)
+    // A school party passes: 90 dB SPL at the microphone, far over every band's limit.
+    try #require(kiosk.room).set(level: 90)
+    let noisy = try kiosk.waitFor("Too noisy to test", timeout: 4)
+    #expect(noisy.contains("Noise") && noisy.contains("stop the check"), "no meter or way out:\n\(noisy)")
+    Thread.sleep(forTimeInterval: 4)
+    #expect(listener.silent(for: 3), "a tone played while the room was too loud")
+    #expect(try kiosk.screen().contains("Waiting for quiet"))
+    try #require(kiosk.room).set(level: 35)
+    try kiosk.waitFor("Listen, and press", timeout: 8)
+    let results = try kiosk.waitFor("Your results", timeout: 200)
+    listener.answer(false)
+    #expect(results.contains("got too noisy 1×"), "the results must say the check paused for noise:\n\(results)")
+    #expect(try exported("room_monitored", kiosk.database) == "yes")
+    #expect(try exported("noise_pauses", kiosk.database) == "1")
+    let loudest = try #require(try exported("ambient_max_8000_db", kiosk.database).flatMap(Double.init))
+    // White noise at 90 dB SPL puts about 84 dB in the 8 kHz octave (a quarter of 0-24 kHz).
+    #expect(abs(loudest - 83.7) < 2, "the 8 kHz band's loudest level was stored as \(loudest) dB SPL")
+  }
+
+  @Test func aRoomTooLoudToTestPlaysNoToneAndTheVisitorCanStop() throws {
+    let kiosk = try KioskDriver(settings: "installation: none\nfrequencies: [1000]", roomLevel: 85)
+    let listener = TonalListener(driver: kiosk, leftDBFS: -80 + 10, rightDBFS: -80 + 10)
+    defer { listener.stop() }
+    try startCheck(kiosk, listener, first: "Too noisy to test")
+    Thread.sleep(forTimeInterval: 4)
+    #expect(listener.silent(for: 3.5), "a tone played in a room too loud to test")
+    try kiosk.press("Left")
+    try kiosk.waitFor("Where to go next")
+    #expect(try exported("outcome", kiosk.database) == "not_measured")
+    #expect(try exported("room_monitored", kiosk.database) == "yes")
+    #expect(try exported("noise_pauses", kiosk.database) == "1")
   }
 
   @Test func escapesDoNothingAndTheIdleTimeoutGoesBackToTheStart() throws {

@@ -1,4 +1,5 @@
 import ConfigFiles
+import HearingCheck
 import Kiosk
 import TestSupport
 import Testing
@@ -117,6 +118,44 @@ import Testing
       #expect(throws: ConfigError.self, "\(broken)") {
         try KioskConfig.parse("staff:\n  pin_hash: \"\(broken)\"\n", file: "k.yaml")
       }
+    }
+  }
+
+  @Test func aRoomMicrophoneNeedsItsDeviceCalibrationAndAKnownHeadphoneType() throws {
+    let cases: [(text: String, field: String, says: String)] = [
+      ("room_microphone:\n  device: roommic\n", "room_microphone", "calibrate --microphone"),
+      (
+        "room_microphone:\n  device: m\n  calibration: m.yaml\n  headphones: open\n", "room_microphone.headphones",
+        "supra-aural, circumaural, insert"
+      ),
+      (
+        "room_microphone:\n  device: m\n  calibration: m.yaml\n  attenuation_db: [10, 20]\n",
+        "room_microphone.attenuation_db", "125, 250, 500"
+      ),
+      (
+        "room_microphone:\n  device: m\n  calibration: m.yaml\n  test_down_to: 60\n", "room_microphone.test_down_to",
+        "40"
+      ),
+    ]
+    for (text, field, says) in cases {
+      do {
+        _ = try KioskConfig.parse(text, file: "k.yaml")
+        Issue.record("accepted: \(text)")
+      } catch {
+        #expect(error.field == field && error.message.contains(says), "\(error)")
+      }
+    }
+    let folder = temporaryFolder()
+    let config = try KioskConfig.parse(
+      "locales: \(packageRoot())/Config/locales\nsignposting: \(packageRoot())/Config/signposting/england.yaml\n"
+        + "room_microphone:\n  device: m\n  calibration: \(folder)/missing.yaml\n  headphones: insert\n",
+      file: "k.yaml")
+    #expect(config.roomMicrophone?.limits == AmbientLimits(headphones: .insert, testDownTo: 15))
+    do {
+      _ = try KioskResources.load(config)
+      Issue.record("a missing microphone calibration was accepted")
+    } catch {
+      #expect(error.file == "k.yaml" && error.line == 5 && error.message.contains("calibrate --microphone"), "\(error)")
     }
   }
 

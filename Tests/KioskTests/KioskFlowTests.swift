@@ -18,7 +18,14 @@ import Testing
     var problem: String? { nil }
   }
 
-  static func resources(calibrated: Bool = true) throws -> KioskResources {
+  /// A room microphone whose levels the test sets (dB SPL per octave band, nil: no reading).
+  final class FakeRoom: RoomNoiseSource, @unchecked Sendable {
+    var levels: [Double]?
+    var problem: String? { levels == nil ? "the test's microphone is off" : nil }
+    init(_ levels: [Double]?) { self.levels = levels }
+  }
+
+  static func resources(calibrated: Bool = true, room: Bool = false) throws -> KioskResources {
     let root = packageRoot()
     let folder = temporaryFolder()
     var profile = "headphone: test\nstandard: test\nreference_level_dbfs: -20\nmaximum_db_spl: 110\nfrequencies:\n"
@@ -26,12 +33,14 @@ import Testing
       profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n"
     }
     try profile.write(toFile: folder + "/calibration.yaml", atomically: true, encoding: .utf8)
+    try "offset_db: 100\n".write(toFile: folder + "/microphone.yaml", atomically: true, encoding: .utf8)
     let config = try KioskConfig.parse(
       """
       locales: \(root)/Config/locales
       signposting: \(root)/Config/signposting/england.yaml
       calibration: \(calibrated ? folder + "/calibration.yaml" : "none")
       installation: none
+      \(room ? "room_microphone: {device: roommic, calibration: \(folder)/microphone.yaml}" : "")
       """, file: "kiosk.yaml")
     return try KioskResources.load(config)
   }
@@ -39,11 +48,15 @@ import Testing
   /// Runs a whole check for a listener whose thresholds (dB HL; 0 dB HL = -80 dBFS here) are
   /// given per ear and frequency; returns the session, the store and the seconds it took.
   static func check(
-    thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7, calibrated: Bool = true
+    thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7, calibrated: Bool = true,
+    room: ((Double) -> [Double]?)? = nil, screens: ((Double, String) -> Void)? = nil
   ) throws -> (session: KioskSession, store: SessionStore, seconds: Double, screen: String) {
     let output = RecordingOutput()
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
-    let session = KioskSession(resources: try resources(calibrated: calibrated), store: store, random: { seed })
+    let microphone = room.map { levels in FakeRoom(levels(0)) }
+    let session = KioskSession(
+      resources: try resources(calibrated: calibrated, room: room != nil), store: store, room: microphone,
+      random: { seed })
     // The effects carried out as the kiosk would: tones noted, checks recorded.
     let services = KioskServices(output: output, control: nil, store: store, log: { _ in })
     var now = 0.0
@@ -52,6 +65,7 @@ import Testing
       while now < end {
         now += 0.01
         output.now = now
+        if let room, let microphone { microphone.levels = room(now) }
         services.perform(session.tick(now: now), for: session)
       }
     }
@@ -71,6 +85,7 @@ import Testing
     while now < 900 {
       step(0.05)
       let frame = session.frame(width: 100, height: 40, now: now).text
+      screens?(now, frame)
       if frame.contains("Press Enter to start") {
         press(.enter)
         started = now
@@ -112,6 +127,79 @@ import Testing
     #expect(try store.count("check_result") == 1)
     #expect(try store.count("threshold") == result.outcomes.count)
     #expect(try store.count("contact_request") == 0)
+  }
+
+  /// Quiet: 30 dB SPL in every octave band; loud: 75 dB SPL (over every limit).
+  static let quietRoom = [Double](repeating: 30, count: 7)
+  static let loudRoom = [Double](repeating: 75, count: 7)
+
+  @Test func aNoisySpellPausesTheCheckAndItsFrequencyStartsAgain() throws {
+    let truth = { (ear: Ear, frequency: Double) in frequency >= 4000 ? 40.0 : 15 }
+    let noisy = 60.0..<68.0
+    var noiseScreen = false
+    let (session, store, _, screen) = try Self.check(
+      thresholds: truth, room: { now in noisy.contains(now) ? Self.loudRoom : Self.quietRoom },
+      screens: { now, frame in
+        if now > 61, now < 67, frame.contains("Too noisy to test") { noiseScreen = true }
+      })
+    let result = try #require(session.lastResult)
+    for outcome in result.outcomes {
+      let threshold = try #require(outcome.threshold, "\(outcome.point) not measured")
+      #expect(abs(threshold - truth(outcome.point.ear, outcome.point.frequency)) <= 5, "\(outcome.point)")
+    }
+    #expect(noiseScreen, "the screen did not say the room was too noisy")
+    #expect(screen.contains("got too noisy 1×"), "\(screen)")
+    let csv = try store.exportCSV()
+    #expect(csv.contains(",yes,1,75.0,75.0,75.0,75.0,75.0,75.0,75.0,"), "\(csv)")
+  }
+
+  @Test func noToneSoundsWhileTheRoomIsTooLoud() throws {
+    // Loud from 40 s to 70 s: no tone may start then, nor in the 2 s of quiet before going on.
+    let output = RecordingOutput()
+    let room = FakeRoom(Self.quietRoom)
+    let session = KioskSession(
+      resources: try Self.resources(room: true), store: nil, room: room, random: { 3 })
+    let services = KioskServices(output: output, control: nil, store: nil, log: { _ in })
+    var now = 0.0
+    services.perform(session.reset(now: now), for: session)
+    for _ in 0..<5 {
+      services.perform(session.handle(.enter, now: now), for: session)
+      now += 0.5
+    }
+    var heardAt = -10.0
+    while now < 120 {
+      now += 0.01
+      output.now = now
+      room.levels = (40..<70).contains(now) ? Self.loudRoom : Self.quietRoom
+      services.perform(session.tick(now: now), for: session)
+      if session.frame(width: 100, height: 40, now: now).text.contains("Press Enter to start") {
+        services.perform(session.handle(.enter, now: now), for: session)
+      }
+      // Answer every tone at once, so the check keeps moving.
+      if let last = output.tones.last, last.at > heardAt, now > last.at + 0.3, last.tone.ear != nil {
+        heardAt = last.at
+        services.perform(session.handle(.character(" "), now: now), for: session)
+      }
+    }
+    let before = output.tones.filter { $0.at > 20 && $0.at < 40 }
+    let during = output.tones.filter { $0.at >= 40 && $0.at < 72 }
+    let after = output.tones.filter { $0.at >= 72 }
+    #expect(!before.isEmpty && !after.isEmpty, "the check should play before and after the noise")
+    #expect(during.isEmpty, "tones at \(during.map(\.at)) while the room was too loud")
+  }
+
+  @Test func aMicrophoneThatStopsLeavesTheCheckGoingAndTheRoomUnmeasured() throws {
+    let (session, store, _, screen) = try Self.check(
+      thresholds: { _, _ in 10 }, room: { now in now < 30 ? Self.quietRoom : nil })
+    #expect(session.lastResult?.outcome == .within)
+    #expect(screen.contains("not measured during this check"), "\(screen)")
+    #expect(!(try store.exportCSV().contains(",yes,0,")), "a check with a gap was stored as monitored")
+  }
+
+  @Test func aQuietRoomIsSaidToBeQuiet() throws {
+    let (_, store, _, screen) = try Self.check(thresholds: { _, _ in 10 }, room: { _ in Self.quietRoom })
+    #expect(screen.contains("quiet enough throughout"), "\(screen)")
+    #expect(try store.exportCSV().contains(",yes,0,30.0,30.0,"))
   }
 
   @Test func goodHearingIsWithinTheUsualRange() throws {

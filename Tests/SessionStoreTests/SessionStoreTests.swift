@@ -146,9 +146,13 @@ import Testing
     let csv = try store.exportCSV().split(separator: "\r\n").map(String.init)
     #expect(
       csv[0]
-        == "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
+        == "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,"
+        + "room_monitored,noise_pauses,ambient_max_125_db,ambient_max_250_db,ambient_max_500_db,ambient_max_1000_db,"
+        + "ambient_max_2000_db,ambient_max_4000_db,ambient_max_8000_db,"
+        + "ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
     )
-    #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",refer,,england,280,right,yes,1000,20.0,4,") })
+    // Checks from before the room microphone: not monitored, no levels.
+    #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",refer,,england,280,no,,,,,,,,,right,yes,1000,20.0,4,") })
     #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",right,no,1000,15.0,5,") })
     #expect(csv.contains { $0.hasPrefix("2,") && $0.contains(",free_field,") && $0.contains(",heard_birds,4100,") })
     #expect(csv.contains { $0.hasPrefix("3,") && $0.contains(",heard_none,,") })
@@ -156,5 +160,25 @@ import Testing
     // Every stored value is one the code's enums know.
     let outcomes = Set(try store.dailyStats().flatMap { $0.outcomes.keys })
     #expect(outcomes.allSatisfy { SessionStore.Outcome(rawValue: $0) != nil }, "\(outcomes)")
+  }
+
+  @Test func theRoomDuringACheckIsStoredAndExportedBandByBand() throws {
+    let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
+    var loud = check(.refer)
+    loud.room = SessionStore.Room(maxima: [40, 38, 36, 34, 52.3, 30, 28], pauses: 2)
+    try store.record(loud)
+    try store.record(check(.within))
+    let lines = try store.exportCSV().split(separator: "\r\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
+    let columns = lines[0].map(String.init)
+    let monitored = try #require(columns.firstIndex(of: "room_monitored"))
+    let pauses = try #require(columns.firstIndex(of: "noise_pauses"))
+    let twoKHz = try #require(columns.firstIndex(of: "ambient_max_2000_db"))
+    let first = lines.filter { $0[0] == "1" }
+    let second = lines.filter { $0[0] == "2" }
+    #expect(
+      first.count == 2 && first.allSatisfy { $0[monitored] == "yes" && $0[pauses] == "2" && $0[twoKHz] == "52.3" })
+    #expect(second.count == 2 && second.allSatisfy { $0[monitored] == "no" && $0[pauses] == "" && $0[twoKHz] == "" })
   }
 }

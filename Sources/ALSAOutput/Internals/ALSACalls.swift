@@ -1,6 +1,7 @@
 import CALSA
+import Foundation
 
-/// Every alsa-lib call the playback code makes on a PCM, one method each, named after the C
+/// Every alsa-lib call the playback and capture code makes on a PCM, one method each, named after the C
 /// function it wraps: the one seam between our code and the sound system. `LibASound` calls
 /// alsa-lib; tests put a simulated device here (which formats, channels and rates it takes,
 /// how its writes fail), so negotiation and failures are tested without a sound card.
@@ -19,6 +20,7 @@ public protocol ALSACalls: AnyObject, Sendable {
   func hwParamsTestFormat(_ pcm: OpaquePointer, _ hw: OpaquePointer, _ format: snd_pcm_format_t) -> Int32
   func hwParamsSetFormat(_ pcm: OpaquePointer, _ hw: OpaquePointer, _ format: snd_pcm_format_t) -> Int32
   func hwParamsGetChannelsMax(_ hw: OpaquePointer, _ channels: inout UInt32) -> Int32
+  func hwParamsGetChannelsMin(_ hw: OpaquePointer, _ channels: inout UInt32) -> Int32
   func hwParamsSetChannels(_ pcm: OpaquePointer, _ hw: OpaquePointer, _ channels: UInt32) -> Int32
   func hwParamsSetRateNear(_ pcm: OpaquePointer, _ hw: OpaquePointer, _ rate: inout UInt32) -> Int32
   func hwParamsSetPeriodSizeNear(_ pcm: OpaquePointer, _ hw: OpaquePointer, _ frames: inout snd_pcm_uframes_t)
@@ -37,12 +39,23 @@ public protocol ALSACalls: AnyObject, Sendable {
   func swParams(_ pcm: OpaquePointer, _ sw: OpaquePointer) -> Int32
 
   func pcmWritei(_ pcm: OpaquePointer, _ bytes: UnsafeRawPointer, _ frames: snd_pcm_uframes_t) -> Int
+  func pcmReadi(_ pcm: OpaquePointer, _ bytes: UnsafeMutableRawPointer, _ frames: snd_pcm_uframes_t) -> Int
   func pcmPrepare(_ pcm: OpaquePointer) -> Int32
   func pcmResume(_ pcm: OpaquePointer) -> Int32
   func pcmDelay(_ pcm: OpaquePointer, _ frames: inout snd_pcm_sframes_t) -> Int32
   func pcmState(_ pcm: OpaquePointer) -> snd_pcm_state_t
   func pcmDrop(_ pcm: OpaquePointer) -> Int32
   func pcmDrain(_ pcm: OpaquePointer) -> Int32
+}
+
+extension ALSACalls {
+  /// Simulated playback devices have nothing to capture and one channel count.
+  public func hwParamsGetChannelsMin(_ hw: OpaquePointer, _ channels: inout UInt32) -> Int32 {
+    hwParamsGetChannelsMax(hw, &channels)
+  }
+  public func pcmReadi(_ pcm: OpaquePointer, _ bytes: UnsafeMutableRawPointer, _ frames: snd_pcm_uframes_t) -> Int {
+    Int(-ENOSYS)
+  }
 }
 
 /// alsa-lib itself.
@@ -80,6 +93,9 @@ public final class LibASound: ALSACalls {
   }
   public func hwParamsGetChannelsMax(_ hw: OpaquePointer, _ channels: inout UInt32) -> Int32 {
     snd_pcm_hw_params_get_channels_max(hw, &channels)
+  }
+  public func hwParamsGetChannelsMin(_ hw: OpaquePointer, _ channels: inout UInt32) -> Int32 {
+    snd_pcm_hw_params_get_channels_min(hw, &channels)
   }
   public func hwParamsSetChannels(_ pcm: OpaquePointer, _ hw: OpaquePointer, _ channels: UInt32) -> Int32 {
     snd_pcm_hw_params_set_channels(pcm, hw, channels)
@@ -126,6 +142,9 @@ public final class LibASound: ALSACalls {
 
   public func pcmWritei(_ pcm: OpaquePointer, _ bytes: UnsafeRawPointer, _ frames: snd_pcm_uframes_t) -> Int {
     snd_pcm_writei(pcm, bytes, frames)
+  }
+  public func pcmReadi(_ pcm: OpaquePointer, _ bytes: UnsafeMutableRawPointer, _ frames: snd_pcm_uframes_t) -> Int {
+    snd_pcm_readi(pcm, bytes, frames)
   }
   public func pcmPrepare(_ pcm: OpaquePointer) -> Int32 { snd_pcm_prepare(pcm) }
   public func pcmResume(_ pcm: OpaquePointer) -> Int32 { snd_pcm_resume(pcm) }

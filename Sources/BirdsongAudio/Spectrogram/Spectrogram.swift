@@ -76,6 +76,17 @@ public final class Spectrogram: AudioSink {
     }
   }
 
+  /// Several spectrograms of the same length as one, their channels one after another (to
+  /// draw a render above its filtered self).
+  public static func stacked(_ parts: [Spectrogram]) -> Spectrogram {
+    let first = parts[0]
+    let whole = Spectrogram(
+      channels: parts.reduce(0) { $0 + $1.channels }, sampleRate: first.sampleRate, totalFrames: first.totalFrames,
+      columns: first.columns)
+    whole.power = parts.flatMap(\.power)
+    return whole
+  }
+
   /// Draws the PNG. `panels` titles and bands each channel.
   public func png(panels: [Panel]) -> [UInt8] {
     let highestBand = panels.compactMap { $0.band?.high }.max() ?? 8000

@@ -73,3 +73,25 @@ extension CalibrationLoader {
     value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
   }
 }
+
+/// The room microphone's calibration file ('birdsong calibrate --microphone' writes it): the
+/// offset that turns its readings (dB re full scale) into dB SPL.
+public enum MicrophoneCalibration {
+  public static func load(path: String) throws(ConfigError) -> Double {
+    let root = try ConfigNode.load(path: path, hint: "make it with 'birdsong calibrate --microphone'")
+    let top = try root.mapping(allowed: ["device", "offset_db"])
+    guard let offset = top["offset_db"] else {
+      throw root.error("the microphone calibration has no 'offset_db' (dB SPL at a reading of 0 dB full scale)")
+    }
+    return try offset.double(in: 40...200, unit: " dB")
+  }
+
+  /// The file `load` reads back, with a note of how it was made.
+  public static func yaml(device: String, offsetDB: Double, note: String) -> String {
+    var text = note.split(separator: "\n").map { "# " + $0 }.joined(separator: "\n") + "\n"
+    text +=
+      "device: \"\(device.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"\n"
+    text += String(format: "offset_db: %.1f\n", offsetDB)
+    return text
+  }
+}

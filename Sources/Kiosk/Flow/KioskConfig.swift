@@ -34,6 +34,8 @@ public struct KioskConfig: Sendable {
   public var frequencies: [Double]
   public var keys: KeyMap
   public var pinHash: String?
+  /// The room microphone, if the kiosk has one: the check pauses while the room is too loud.
+  public var roomMicrophone: RoomMicrophoneSettings?
   /// The line of each field that names another file (locales, signposting, calibration), so
   /// that a problem with that file is reported where it is named.
   public var namedAt: [String: Int] = [:]
@@ -50,7 +52,7 @@ public struct KioskConfig: Sendable {
     let top = try root.mapping(allowed: [
       "language", "locales", "signposting", "calibration", "database", "headphones", "installation",
       "installation_token",
-      "idle_timeout", "quiet_seconds", "frequencies", "keys", "staff",
+      "idle_timeout", "quiet_seconds", "frequencies", "keys", "staff", "room_microphone",
     ])
     func path(_ key: String, _ fallback: String) throws(ConfigError) -> String {
       try top[key]?.string() ?? fallback
@@ -112,6 +114,9 @@ public struct KioskConfig: Sendable {
             + "(never write the PIN itself here)")
       }
     }
+    let microphone = try top["room_microphone"].map { node throws(ConfigError) in
+      try RoomMicrophoneSettings.read(node)
+    }
     var config = KioskConfig(
       file: root.file, defaultLanguage: try path("language", "en"),
       localesFolder: try path("locales", "Config/locales"),
@@ -122,10 +127,11 @@ public struct KioskConfig: Sendable {
       idleTimeout: try top["idle_timeout"]?.duration(in: 5...3600) ?? 90,
       quietSeconds: try top["quiet_seconds"]?.duration(in: 30...3600) ?? 600, frequencies: frequencies,
       keys: try top["keys"].map { node throws(ConfigError) in try KeyMap.read(node) } ?? .standard,
-      pinHash: pinHash)
+      pinHash: pinHash, roomMicrophone: microphone)
     for field in ["language", "locales", "signposting", "calibration"] {
       if let line = top[field]?.line { config.namedAt[field] = line }
     }
+    if let line = try top["room_microphone"]?.entry("calibration")?.line { config.namedAt["room_microphone"] = line }
     return config
   }
 
@@ -144,6 +150,8 @@ public struct KioskResources: Sendable {
   public var languages: [LocaleCatalog]
   public var signposting: Signposting
   public var calibration: CalibrationProfile?
+  /// The room microphone's limits and calibration offset, when the config has one.
+  public var room: (limits: AmbientLimits, offsetDB: Double)?
 
   public static func load(_ config: KioskConfig) throws(ConfigError) -> KioskResources {
     let languages: [LocaleCatalog]
@@ -165,12 +173,70 @@ public struct KioskResources: Sendable {
     } catch {
       throw config.named("calibration", error)
     }
+    var room: (limits: AmbientLimits, offsetDB: Double)?
+    if let microphone = config.roomMicrophone {
+      do {
+        let offset = try MicrophoneCalibration.load(path: microphone.calibrationFile)
+        room = (microphone.limits, offset)
+      } catch {
+        throw config.named("room_microphone", error)
+      }
+    }
     guard languages.contains(where: { $0.code == config.defaultLanguage }) else {
       throw ConfigError(
         file: config.file, line: config.namedAt["language"], field: "language",
         message: "there is no \(config.defaultLanguage).yaml in \(config.localesFolder); "
           + "choose one of \(languages.map(\.code).joined(separator: ", "))")
     }
-    return KioskResources(config: config, languages: languages, signposting: signposting, calibration: calibration)
+    return KioskResources(
+      config: config, languages: languages, signposting: signposting, calibration: calibration, room: room)
+  }
+}
+
+/// `room_microphone:` in the kiosk config.
+public struct RoomMicrophoneSettings: Sendable {
+  public var device: String
+  /// Made by 'birdsong calibrate --microphone': the offset from the device's readings to dB SPL.
+  public var calibrationFile: String
+  public var headphones: AmbientLimits.Headphones
+  /// Measured attenuation of room noise by the headphones, per octave band (nil: the type's).
+  public var attenuation: [Double]?
+  /// The quietest level (dB HL) the check must hear through the room.
+  public var testDownTo: Double
+
+  public var limits: AmbientLimits {
+    AmbientLimits(headphones: headphones, attenuation: attenuation, testDownTo: testDownTo)
+  }
+
+  static func read(_ node: ConfigNode) throws(ConfigError) -> RoomMicrophoneSettings {
+    let section = try node.mapping(allowed: ["device", "calibration", "headphones", "attenuation_db", "test_down_to"])
+    guard let device = section["device"], let calibration = section["calibration"] else {
+      throw node.error(
+        "a room microphone needs 'device:' (its ALSA name) and 'calibration:' (the file 'birdsong calibrate "
+          + "--microphone' writes)")
+    }
+    var headphones = AmbientLimits.Headphones.supraAural
+    if let type = section["headphones"] {
+      let name = try type.string()
+      guard let known = AmbientLimits.Headphones(rawValue: name) else {
+        throw type.error(
+          "'\(name)' is not a headphone type: say \(AmbientLimits.Headphones.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      headphones = known
+    }
+    var attenuation: [Double]?
+    if let list = section["attenuation_db"] {
+      let values = try list.sequence()
+      guard values.count == AmbientLimits.bands.count else {
+        throw list.error(
+          "give one figure (dB) per octave band, \(AmbientLimits.bands.map { String(Int($0)) }.joined(separator: ", ")) Hz"
+        )
+      }
+      attenuation = try values.map { value throws(ConfigError) in try value.double(in: 0...60, unit: " dB") }
+    }
+    return RoomMicrophoneSettings(
+      device: try device.string(), calibrationFile: try calibration.string(), headphones: headphones,
+      attenuation: attenuation, testDownTo: try section["test_down_to"]?.double(in: 0...40, unit: " dB HL") ?? 15)
   }
 }

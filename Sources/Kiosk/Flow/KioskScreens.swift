@@ -116,6 +116,7 @@ extension KioskSession {
       }
       return [hint(.hear, "hint.hear")]
     case .test(let test):
+      if case .tooNoisy = test.phase { return drawTooNoisy(&body) }
       let progress = test.procedure.progress
       let point = test.trial?.point ?? test.procedure.outcomes.last?.point
       body.paragraph(text("test.listen", ["key": keys.label(for: .hear)]), .title)
@@ -243,6 +244,27 @@ extension KioskSession {
     }
   }
 
+  /// The check waits for quiet: what is happening, a noise meter against the limit (the room's
+  /// loudest band, as far over or under its limit as it is), and the way out.
+  private func drawTooNoisy(_ body: inout ScreenFrame) -> [String] {
+    body.paragraph(text("noise.title"), .title)
+    body.blank()
+    body.paragraph(text("noise.body"))
+    body.blank()
+    if let limits = resources.room?.limits, let levels = room?.levels {
+      // 20 cells up to the limit, 10 beyond it; each cell 1.5 dB.
+      let excess = limits.excess(levels)
+      let cells = max(0, min(30, Int(((excess + 30) / 1.5).rounded())))
+      let bar = (0..<30).map { $0 < cells ? "█" : "░" }
+      let meter = bar[0..<20].joined() + "|" + bar[20...].joined()
+      body.line(text("noise.meter") + "  [" + meter + "]", excess > 0 ? .alert : .strong)
+      body.line(String(repeating: " ", count: text("noise.meter").count + 23) + "↑ " + text("noise.limit"), .dim)
+      body.blank()
+      body.paragraph(text(excess > 0 ? "noise.waiting" : "noise.settling"), .strong)
+    }
+    return [hint(.left, "hint.stop_check")]
+  }
+
   private func drawResults(_ result: CheckResult, _ body: inout ScreenFrame) {
     body.paragraph(text("results.title"), .title)
     body.blank()
@@ -251,6 +273,7 @@ extension KioskSession {
       // Nothing was measured well enough to draw: no audiogram, no numbers.
       body.paragraph(text("results.not_measured"), .strong)
       body.paragraph(text("results.next_step"))
+      body.paragraph(roomSentence, .dim)
       return
     case .within:
       body.paragraph(text("outcome.within"), .strong)
@@ -273,6 +296,7 @@ extension KioskSession {
       }
     }
     body.paragraph(text("results.next_step"))
+    body.paragraph(roomSentence, .dim)
     body.blank()
     if !calibrated { body.paragraph(text("results.relative"), .dim) }
     let label = calibrated ? text("results.axis_hl") : text("results.axis_relative")
@@ -294,6 +318,13 @@ extension KioskSession {
           + cells[0].padding(toLength: 14, withPad: " ", startingAt: 0)
           + "X " + cells[1] + "   " + birdName(for: frequency))
     }
+  }
+
+  /// Whether the room was measured during the check, and what it did.
+  var roomSentence: String {
+    guard let record = roomLog.record else { return text("results.room_unmonitored") }
+    return record.pauses == 0
+      ? text("results.room_quiet") : text("results.room_noisy", ["count": String(record.pauses)])
   }
 
   private func drawSignposting(_ body: inout ScreenFrame) {

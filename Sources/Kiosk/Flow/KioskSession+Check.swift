@@ -46,11 +46,13 @@ extension KioskSession {
       }
     }
     checkStarted = now
+    roomLog = RoomLog()
     go(.test(Test(procedure: CheckProcedure(settings: settings, seed: random()))), now: now)
   }
 
   func advance(_ test: inout Test, now: Double) {
     if let notice = test.notice, now >= notice.until { test.notice = nil }
+    if listenToRoom(&test, now: now) { return }
     switch test.phase {
     case .waiting:
       // No new tone while the idle countdown asks whether anyone is there.
@@ -89,7 +91,68 @@ extension KioskSession {
       }
     case .rest(let until):
       if now >= until { test.phase = .waiting }
+    case .tooNoisy:
+      break
     }
+  }
+
+  /// Seconds of quiet before the check goes on after a noisy spell.
+  static let quietToResume = 2.0
+
+  /// Keeps the check from testing through noise: when any octave band of the room is over its
+  /// limit, the tone stops, the frequency under way starts again, and nothing plays until the
+  /// room has been quiet for a moment. Returns true while the check waits for quiet.
+  func listenToRoom(_ test: inout Test, now: Double) -> Bool {
+    guard let limits = resources.room?.limits, let room else {
+      roomLog.unmonitored = true
+      return false
+    }
+    guard let levels = room.levels else {
+      // No reading (the microphone failed): the check goes on, and its record says the room
+      // was not measured.
+      if !roomLog.unmonitored { problem(room.problem ?? "the room microphone gives no readings") }
+      roomLog.unmonitored = true
+      if case .tooNoisy = test.phase { test.phase = .waiting }
+      return false
+    }
+    roomLog.note(levels)
+    let tooLoud = limits.isTooLoud(levels)
+    if case .tooNoisy(let quietSince) = test.phase {
+      if tooLoud {
+        test.phase = .tooNoisy(quietSince: nil)
+      } else if let quietSince, now - quietSince >= Self.quietToResume {
+        test.phase = .waiting
+        log("the room is quiet again: the check goes on")
+        return false
+      } else if quietSince == nil {
+        test.phase = .tooNoisy(quietSince: now)
+      }
+      return true
+    }
+    guard tooLoud else { return false }
+    emit(.silence)
+    test.procedure.restartFrequency()
+    test.trial = nil
+    test.notice = nil
+    test.phase = .tooNoisy(quietSince: nil)
+    roomLog.pauses += 1
+    let loudest = zip(AmbientLimits.bands, zip(levels, limits.levels)).max { $0.1.0 - $0.1.1 < $1.1.0 - $1.1.1 }!
+    log(
+      String(
+        format: "the room is too loud to test (%.0f Hz band at %.0f dB SPL, limit %.0f): waiting for quiet",
+        loudest.0, loudest.1.0, loudest.1.1))
+    return true
+  }
+
+  /// The visitor stops a check the room is too loud for: nothing measured is claimed, and the
+  /// way on leads to where to get a proper hearing test.
+  func abandonForNoise(_ test: Test, now: Double) {
+    emit(.silence)
+    releaseBoxes()
+    record(
+      mode: .headphones, reliable: false, outcome: .notMeasured, thresholds: [], room: roomLog.record, now: now)
+    log("check stopped by the visitor while the room was too loud, after \(Int(now - checkStarted)) s")
+    go(.signposting, now: now)
   }
 
   func press(_ test: inout Test, now: Double) {
@@ -111,6 +174,8 @@ extension KioskSession {
       test.notice = ("test.press_seen", now + 0.6)
     case .waiting, .rest:
       test.notice = ("test.press_seen", now + 0.6)
+    case .tooNoisy:
+      break
     }
   }
 
@@ -125,7 +190,7 @@ extension KioskSession {
         SessionStore.Threshold(
           ear: $0.point.ear == .left ? .left : .right, retest: $0.point.isRetest, frequency: $0.point.frequency,
           level: $0.threshold, presentations: $0.presentations, noResponseAt: $0.noResponseAt)
-      }, now: now)
+      }, room: roomLog.record, now: now)
     log("check finished: \(result.outcome.rawValue) in \(Int(now - checkStarted)) s, language \(language.code)")
     go(.results(result), now: now)
   }

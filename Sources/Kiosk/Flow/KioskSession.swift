@@ -48,11 +48,32 @@ public final class KioskSession {
       case window(until: Double)
       /// After an answer during a tone, until the tone has faded.
       case rest(until: Double)
+      /// The room is too loud to test: no tones until it has been quiet for a moment.
+      case tooNoisy(quietSince: Double?)
     }
     var procedure: CheckProcedure
     var trial: CheckProcedure.Trial?
     var phase = Phase.waiting
     var notice: (key: String, until: Double)?
+  }
+
+  /// The room during one headphone check, as the room microphone measured it.
+  struct RoomLog {
+    /// The loudest each octave band was (dB SPL).
+    var maxima: [Double]?
+    /// Some moment of the check had no reading (no microphone, or it failed).
+    var unmonitored = false
+    var pauses = 0
+
+    mutating func note(_ levels: [Double]) {
+      maxima = maxima.map { zip($0, levels).map { max($0, $1) } } ?? levels
+    }
+
+    /// What is stored: nil when the room was not measured throughout.
+    var record: SessionStore.Room? {
+      guard !unmonitored, let maxima else { return nil }
+      return SessionStore.Room(maxima: maxima, pauses: pauses)
+    }
   }
 
   struct Boxes {
@@ -83,6 +104,10 @@ public final class KioskSession {
   let store: SessionStore?
   /// Asks the running installation for its boxes (a query, made when a visitor begins).
   let boxes: () -> [BoxDescription]
+  /// The room microphone (when the config has one and its calibration).
+  let room: (any RoomNoiseSource)?
+  /// The room during the check under way or last finished.
+  var roomLog = RoomLog()
   let random: @Sendable () -> UInt64
   /// Why the headphones cannot play, as the services last said; nil when they can.
   public var headphoneProblem: String?
@@ -112,11 +137,12 @@ public final class KioskSession {
 
   public init(
     resources: KioskResources, store: SessionStore?, boxes: @escaping () -> [BoxDescription] = { [] },
-    random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+    room: (any RoomNoiseSource)? = nil, random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
   ) {
     self.resources = resources
     self.store = store
     self.boxes = boxes
+    self.room = resources.room == nil ? nil : room
     self.random = random
     languageIndex = resources.languages.firstIndex { $0.code == resources.config.defaultLanguage } ?? 0
   }
@@ -154,14 +180,14 @@ public final class KioskSession {
 
   func record(
     mode: SessionStore.Mode, reliable: Bool, outcome: SessionStore.Outcome, highestBirdHz: Double? = nil,
-    thresholds: [SessionStore.Threshold], now: Double
+    thresholds: [SessionStore.Threshold], room: SessionStore.Room? = nil, now: Double
   ) {
     emit(
       .record(
         SessionStore.Check(
           finishedAt: Date(), language: language.code, mode: mode, calibrated: calibrated, reliable: reliable,
           outcome: outcome, highestBirdHz: highestBirdHz, signposting: resources.signposting.region,
-          seconds: now - checkStarted, thresholds: thresholds)))
+          seconds: now - checkStarted, thresholds: thresholds, room: room)))
   }
 
   func problem(_ message: String) {
@@ -278,6 +304,10 @@ public final class KioskSession {
         startTest(now: now)
       }
     case .test(var test):
+      if case .tooNoisy = test.phase {
+        if action == .left { abandonForNoise(test, now: now) }
+        return
+      }
       guard action == .hear else { return }
       press(&test, now: now)
       stage = .test(test)

@@ -8,23 +8,39 @@ import Kiosk
 extension Birdsong {
   struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Staff: measure the kiosk's headphone with a sound level meter and write a calibration profile.",
+      abstract:
+        "Staff: measure the kiosk's headphone (or room microphone) with a sound level meter and write a calibration.",
       discussion: """
-        Plays each frequency on one ear at the reference level, continuously, while you read a
-        sound level meter on an artificial ear or coupler and type the reading in dB SPL. The
-        profile it writes turns the kiosk's levels into dB HL. Standards with built-in reference
-        thresholds (RETSPL): tdh39 (ISO 389-1), hda200 (ISO 389-8), er3a (ISO 389-2); give any
-        other, or a frequency a table lacks, with --retspl FREQUENCY=DB.
+        Headphone: plays each frequency on one ear at the reference level, continuously, while you
+        read a sound level meter on an artificial ear or coupler and type the reading in dB SPL.
+        The profile it writes turns the kiosk's levels into dB HL. Standards with built-in
+        reference thresholds (RETSPL): tdh39 (ISO 389-1), hda200 (ISO 389-8), er3a (ISO 389-2);
+        give any other, or a frequency a table lacks, with --retspl FREQUENCY=DB.
+
+        Room microphone (--microphone DEVICE): with a steady sound at the microphone (pink noise
+        from a speaker, or an acoustic calibrator on it), records for --seconds while you read a
+        sound level meter beside it (Z or flat weighting, Leq over the same time), then asks for
+        the reading. The file it writes goes in the kiosk config's room_microphone: calibration:.
+
+        Examples:
+          birdsong calibrate --output Config/calibration/hda200.yaml --headphone "HDA 200" --standard hda200
+          birdsong calibrate --microphone roommic --output Config/calibration/room-microphone.yaml
         """)
 
     @Option(help: ArgumentHelp("The profile to write.", valueName: "file"))
     var output: String
 
     @Option(help: ArgumentHelp("The headphone model, for the record.", valueName: "name"))
-    var headphone: String
+    var headphone: String?
 
     @Option(help: "Where the reference thresholds come from: tdh39, hda200, er3a, or a name of your own with --retspl.")
-    var standard: String
+    var standard: String?
+
+    @Option(help: ArgumentHelp("Calibrate the room microphone on this ALSA capture device instead.", valueName: "name"))
+    var microphone: String?
+
+    @Option(help: ArgumentHelp("How long the microphone measures, seconds.", valueName: "s"))
+    var seconds = 10.0
 
     @Option(help: "The ear the meter is on: left or right.")
     var ear: String = "left"
@@ -48,6 +64,10 @@ extension Birdsong {
     var force = false
 
     func run() throws {
+      if let microphone { return try calibrateMicrophone(microphone) }
+      guard let headphone, let standard else {
+        throw fail("say which headphone and its standard (--headphone NAME --standard hda200), or --microphone DEVICE")
+      }
       guard let ear = Ear(rawValue: ear.lowercased()) else { throw fail("--ear '\(ear)': say left or right") }
       guard (-60.0...(-6)).contains(referenceLevel) else {
         throw fail("--reference-level \(referenceLevel): choose between -60 and -6 dBFS (-20 is usual)")
@@ -124,6 +144,63 @@ extension Birdsong {
         throw fail("cannot write '\(output)': \(error)")
       }
       print("Wrote \(output): \(points.count) frequencies. Set 'calibration: \(output)' in the kiosk config to use it.")
+    }
+
+    /// The room microphone: a steady sound, a recording, the meter's reading, the offset.
+    private func calibrateMicrophone(_ device: String) throws {
+      guard (2.0...60).contains(seconds) else { throw fail("--seconds \(seconds): choose between 2 and 60") }
+      guard force || !FileManager.default.fileExists(atPath: output) else {
+        throw fail("'\(output)' exists; pass --force to replace it, or choose another --output")
+      }
+      print(
+        "Measuring the room microphone '\(device)' for \(Int(seconds)) s: keep the sound steady, and the meter running."
+      )
+      let recording: (samples: [Float], sampleRate: Int)
+      do {
+        recording = try RoomMicrophone.record(device: device, seconds: seconds)
+      } catch {
+        throw fail("the microphone '\(device)' cannot record: \(error); 'arecord -L' lists capture devices")
+      }
+      let meter = OctaveBandMeter(sampleRate: Double(recording.sampleRate))
+      let bands = meter.averageLevels(recording.samples)
+      // A sound level meter on Z or flat weighting takes in the whole audible range: so does this.
+      let mean = recording.samples.reduce(0) { $0 + Double($1) } / Double(recording.samples.count)
+      let total =
+        10 * log10(recording.samples.reduce(0) { $0 + pow(Double($1) - mean, 2) } / Double(recording.samples.count))
+      guard total > -90 else {
+        throw fail(
+          "the microphone recorded silence (\(String(format: "%.0f", total)) dB full scale): is it connected and unmuted?"
+        )
+      }
+      let table = zip(OctaveBandMeter.centres, bands).map { String(format: "%@ Hz %.1f", "\(Int($0))", $1) }
+      print("Recorded, in dB full scale: " + table.joined(separator: ", ") + String(format: "; total %.1f.", total))
+      var reading: Double?
+      while reading == nil {
+        print("Meter reading in dB SPL (Z or flat, Leq), or q to stop: ", terminator: "")
+        fflush(nil)
+        guard let line = readLine()?.trimmingCharacters(in: .whitespaces), line != "q" else {
+          throw fail("stopped; nothing was written")
+        }
+        if let value = Double(line), (20...140).contains(value) {
+          reading = value
+        } else {
+          print("'\(line)' is not a reading: type a number of dB SPL between 20 and 140, or q.")
+        }
+      }
+      let offset = reading! - total
+      let date = ISO8601DateFormatter().string(from: Date())
+      let text = MicrophoneCalibration.yaml(
+        device: device, offsetDB: offset,
+        note: "Measured with 'birdsong calibrate --microphone' on \(date): meter \(reading!) dB SPL, recording "
+          + String(format: "%.1f", total) + " dB full scale.\nRe-measure after changing the microphone or its gain.")
+      do {
+        try AtomicFile.write(Array(text.utf8), to: output)
+      } catch {
+        throw fail("cannot write '\(output)': \(error)")
+      }
+      print(
+        "Wrote \(output): offset \(String(format: "%.1f", offset)) dB. In the kiosk config:\n"
+          + "room_microphone:\n  device: \(device)\n  calibration: \(output)")
     }
   }
 }

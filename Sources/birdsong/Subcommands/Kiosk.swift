@@ -61,7 +61,12 @@ extension Birdsong {
         capDBFS: resources.calibration?.maximumDBFS ?? RelativeLevels.maximumDBFS)
       // Under systemd standard error is the journal; on a terminal it would scribble on the screen.
       let logsToStandardError = isatty(STDERR_FILENO) == 0
-      let session = KioskSession(resources: resources, store: store, boxes: { control?.boxes() ?? [] })
+      var microphone: RoomMicrophone?
+      if let wanted = settings.roomMicrophone, let room = resources.room {
+        microphone = RoomMicrophone(device: wanted.device, offsetDB: room.offsetDB)
+      }
+      let session = KioskSession(
+        resources: resources, store: store, boxes: { control?.boxes() ?? [] }, room: microphone)
       let services = KioskServices(
         output: output, control: control, store: store,
         log: { message in if logsToStandardError { note("kiosk: " + message) } })
@@ -71,6 +76,7 @@ extension Birdsong {
         shouldStop: { Interruption.wasRequested || Interruption.takeHangup() })
       terminal.restore()
       output.close()
+      microphone?.close()
       control?.flush()
     }
 

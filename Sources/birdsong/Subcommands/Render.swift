@@ -4,6 +4,7 @@ import BirdsongAudio
 import BirdsongCore
 import BirdsongSynthesis
 import Foundation
+import HearingCheck
 import Installation
 import InstallationService
 
@@ -25,6 +26,10 @@ extension Birdsong {
           birdsong render --sweep -o sweep.wav --spectrogram sweep.png
           birdsong render --installation Config/installation.yaml \\
             --duration 10m -o day.wav
+
+        As others hear it (a loss of audibility: see README):
+          birdsong render --sweep --heard-at-age 70 -o sweep-70.wav --spectrogram sweep-70.png
+          birdsong render --species robin --heard-with 1000:10,2000:30,4000:60 -o robin.wav
         """
     )
 
@@ -89,6 +94,17 @@ extension Birdsong {
     @Option(help: ArgumentHelp("Also draw a spectrogram PNG with the band marked.", valueName: "png"))
     var spectrogram: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "As the median person of this age hears it (ISO 7029:2017, 18 to 80).", valueName: "years"))
+    var heardAtAge: Double?
+
+    @Option(help: "With --heard-at-age: female or male (default: the mean of the two).")
+    var sex: String?
+
+    @Option(help: ArgumentHelp("As someone with this audiogram hears it.", valueName: "Hz:dBHL,..."))
+    var heardWith: String?
+
     func run() throws {
       Interruption.install()
       do {
@@ -120,6 +136,7 @@ extension Birdsong {
       if start != nil, installation == nil { throw fail("--start goes with --installation") }
       if preview, installation == nil { throw fail("--preview goes with --installation") }
 
+      let hearing = try hearingProfile()
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate
       let frames = Int((job.seconds * rate).rounded())
@@ -136,8 +153,11 @@ extension Birdsong {
       // The same runtime as `birdsong run`, with files for a sound card.
       // Files are encoded and written on a second core; discarded audio needs no copy.
       let files = SinkOutput(sinks, writerThread: writer != nil || analyser != nil)
+      // The hearing loss acts on what reaches the ears: after the stereo mix of a preview.
+      let heard: any AudioOutput =
+        hearing.map { HearingLossOutput(wrapping: files, sampleRate: rate, attenuation: $0.attenuation(at:)) } ?? files
       let destination: any AudioOutput =
-        preview ? StereoPreview(wrapping: files, channels: job.mixer.channels) : files
+        preview ? StereoPreview(wrapping: heard, channels: job.mixer.channels) : heard
       if let program = job.program {
         try play(program, to: destination, files: files, frames: frames, writer: writer)
       } else {
@@ -147,13 +167,64 @@ extension Birdsong {
         let panels =
           preview
           ? [Spectrogram.Panel(title: "LEFT", band: nil), Spectrogram.Panel(title: "RIGHT", band: nil)] : job.panels
-        try AtomicFile.write(analyser.png(panels: panels), to: spectrogram)
+        if let hearing {
+          // As sung above, as heard below: the same render again, unfiltered, for the top panels.
+          let sung = try sungSpectrogram(seconds: seconds, channels: channels, frames: frames)
+          let heardTitle = Self.heardTitle(hearing)
+          try AtomicFile.write(
+            Spectrogram.stacked([sung, analyser]).png(
+              panels: panels.map { .init(title: $0.title + ", AS SUNG", band: $0.band) }
+                + panels.map { .init(title: $0.title + ", " + heardTitle, band: $0.band) }),
+            to: spectrogram)
+        } else {
+          try AtomicFile.write(analyser.png(panels: panels), to: spectrogram)
+        }
       }
       note(
         "wrote \(output): \(AudioDuration.describe(job.seconds)), \(channels) channel(s)"
-          + (preview ? " (a stereo preview of \(job.mixer.channels))" : "") + ", "
+          + (preview ? " (a stereo preview of \(job.mixer.channels))" : "")
+          + (hearing.map { " as heard with \($0)" } ?? "") + ", "
           + "\(Int(rate)) Hz, \(sampleFormat == .float32 ? "32-bit float" : "\(sampleFormat.bitsPerSample)-bit")"
           + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
+    }
+
+    /// The hearing to render as, from --heard-at-age (and --sex) or --heard-with.
+    private func hearingProfile() throws -> HearingProfile? {
+      if heardAtAge != nil, heardWith != nil { throw fail("choose one of --heard-at-age and --heard-with") }
+      if sex != nil, heardAtAge == nil { throw fail("--sex goes with --heard-at-age") }
+      var female: Bool?
+      if let sex {
+        guard ["female", "male"].contains(sex.lowercased()) else {
+          throw fail("--sex is female or male, not '\(sex)' (leave it out for the mean of the two)")
+        }
+        female = sex.lowercased() == "female"
+      }
+      do {
+        if let heardAtAge { return try HearingProfile.age(heardAtAge, female: female) }
+        if let heardWith { return try HearingProfile.parse(heardWith) }
+      } catch {
+        throw fail("\(heardAtAge != nil ? "--heard-at-age" : "--heard-with"): \(error)")
+      }
+      return nil
+    }
+
+    static func heardTitle(_ hearing: HearingProfile) -> String {
+      hearing.age.map { "AS HEARD AT \($0.formatted())" } ?? "AS HEARD WITH THE AUDIOGRAM"
+    }
+
+    /// The render again, without the hearing loss, into a spectrogram only.
+    private func sungSpectrogram(seconds: Double?, channels: Int, frames: Int) throws -> Spectrogram {
+      let job = try makeJob(seconds: seconds)
+      let analyser = Spectrogram(channels: channels, sampleRate: job.mixer.sampleRate, totalFrames: frames)
+      let files = SinkOutput([analyser], writerThread: false)
+      let destination: any AudioOutput =
+        preview ? StereoPreview(wrapping: files, channels: job.mixer.channels) : files
+      if let program = job.program {
+        try play(program, to: destination, files: files, frames: frames, writer: nil)
+      } else {
+        try play(MixerProgram(job.mixer), to: destination, files: files, frames: frames, writer: nil)
+      }
+      return analyser
     }
 
     /// Plays a program into the files through the runtime, with a progress bar; Ctrl-C leaves
