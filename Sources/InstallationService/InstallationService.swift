@@ -29,13 +29,17 @@ public final class InstallationService: Sendable {
     public var notifier: ServiceNotifier
     /// Every box mixed to stereo, each panned to its own place (`StereoPreview`).
     public var preview: Bool
+    /// Played as a listener with this loss (dB at a frequency) would hear it (`HearingLossOutput`).
+    public var heardAs: (@Sendable (Double) -> Double)?
 
     public init(
       device: String, duration: Double? = nil, seed: UInt64? = nil,
       retry: AudioRuntime<InstallationProgram>.Backoff = .init(),
       shouldStop: @escaping @Sendable () -> Bool = { false }, hangup: @escaping @Sendable () -> Bool = { false },
-      realtimePriority: Int? = nil, notifier: ServiceNotifier = ServiceNotifier(), preview: Bool = false
+      realtimePriority: Int? = nil, notifier: ServiceNotifier = ServiceNotifier(), preview: Bool = false,
+      heardAs: (@Sendable (Double) -> Double)? = nil
     ) {
+      self.heardAs = heardAs
       self.device = device
       self.duration = duration
       self.seed = seed
@@ -84,15 +88,19 @@ public final class InstallationService: Sendable {
     }
     var program = InstallationProgram(
       engine: try InstallationEngine(config: config, seed: options.seed), meters: config.http != nil)
-    let output: any AudioOutput
+    var output: any AudioOutput
     if options.preview {
       var request = config.pcmRequest
       request.channels = 2
-      output = StereoPreview(
-        wrapping: DeviceOutput(name: options.device, request: request, opener: opener), channels: config.channels)
+      output = DeviceOutput(name: options.device, request: request, opener: opener)
     } else {
       output = DeviceOutput(name: options.device, request: config.pcmRequest, opener: opener)
     }
+    // What reaches the ears: after the stereo mix of a preview.
+    if let heardAs = options.heardAs {
+      output = HearingLossOutput(wrapping: output, sampleRate: rate, attenuation: heardAs)
+    }
+    if options.preview { output = StereoPreview(wrapping: output, channels: config.channels) }
     let runtime = AudioRuntime(
       program: program, output: output,
       clock: clock,

@@ -1,4 +1,5 @@
 import BirdsongAudio
+import BirdsongSynthesis
 import Foundation
 import TestSupport
 import Testing
@@ -50,6 +51,60 @@ import Testing
       let result = try birdsong(["render", "--sweep", "-o", "/dev/null"] + arguments)
       #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
+  }
+
+  @Test func aPreviewHeardAt70PlaysWhatTheOfflineRenderWrites() throws {
+    let folder = temporaryFolder()
+    let config = packageRoot() + "/Config/installation.yaml"
+    let live = try birdsong([
+      "run", "--config", config, "--preview", "--heard-at-age", "70", "--duration", "6s", "--seed", "5",
+      "--device", "file:'\(folder)/live.raw',raw", "--control-socket", "none",
+    ])
+    #expect(live.status == 0, "\(live.stderr)")
+    let offline = try birdsong([
+      "render", "--installation", config, "--preview", "--heard-at-age", "70", "--duration", "6s", "--seed", "5",
+      "--format", "float", "-o", folder + "/offline.wav",
+    ])
+    #expect(offline.status == 0, "\(offline.stderr)")
+    let written = try WAVReader(path: folder + "/offline.wav").readAll()
+    let played = try Data(contentsOf: URL(fileURLWithPath: folder + "/live.raw")).withUnsafeBytes {
+      Array($0.bindMemory(to: Float.self))
+    }
+    #expect(played.count == written.count)
+    #expect(played == written, "the live preview differs from the offline render")
+    #expect(written.contains { $0 != 0 }, "nothing sang in 6 s")
+    let refused = try birdsong(["run", "--config", config, "--heard-at-age", "70", "--device", "null"])
+    #expect(refused.status != 0 && refused.stderr.contains("go with --preview"))
+  }
+
+  @Test func theAwarenessClipHasEachBirdTwiceAndTheHighOnesFadeAt70() throws {
+    let folder = temporaryFolder()
+    let clip = try birdsong(["render", "--awareness", "-o", folder + "/aware.wav", "--format", "float"])
+    #expect(clip.status == 0, "\(clip.stderr)")
+    #expect(try birdsong(["render", "--sweep", "-o", folder + "/sweep.wav", "--format", "float"]).status == 0)
+    let aware = try WAVReader(path: folder + "/aware.wav").readAll()
+    let sweep = try WAVReader(path: folder + "/sweep.wav").readAll()
+    // Every bird twice, with 0.4 s after the first and 0.8 s after the second.
+    let birds = try SpeciesCatalogue.load(folder: packageRoot() + "/Config/species").count
+    #expect(aware.count == 2 * sweep.count + birds * Int(1.2 * 48000), "\(aware.count) frames")
+    // The energy above 5 kHz (the small birds) falls by far more at 70 than at 20.
+    func high(_ samples: [Float]) -> Double {
+      let spectrum = PowerSpectrum(samples, sampleRate: 48000)
+      return spectrum.bins.enumerated().filter { spectrum.frequency(ofBin: $0.offset) > 5000 }.reduce(0) {
+        $0 + $1.element
+      }
+    }
+    let heardAt20 = try birdsong([
+      "render", "--sweep", "--heard-at-age", "20", "-o", folder + "/20.wav", "--format", "float",
+    ])
+    let heardAt70 = try birdsong([
+      "render", "--sweep", "--heard-at-age", "70", "-o", folder + "/70.wav", "--format", "float",
+    ])
+    #expect(heardAt20.status == 0 && heardAt70.status == 0)
+    let young = high(try WAVReader(path: folder + "/20.wav").readAll())
+    let old = high(try WAVReader(path: folder + "/70.wav").readAll())
+    #expect(10 * log10(young / old) > 15, "above 5 kHz, 70 is only \(10 * log10(young / old)) dB down on 20")
+    #expect(10 * log10(high(sweep) / young) < 3, "at 20 the birds should sound almost as sung")
   }
 
   private func pngHeight(_ path: String) throws -> Int {

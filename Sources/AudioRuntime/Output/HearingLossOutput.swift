@@ -8,7 +8,7 @@ import Foundation
 /// The filter delays the sound by its latency. To a file (an output nothing paces) the
 /// delay is taken out: the first `latency` frames are held back and `close` plays the filter
 /// out, so the file lines up with an unfiltered render, frame for frame. To a device, the
-/// delay (about 0.2 s) is left in, and every write passes on exactly as many frames as it got.
+/// delay (about 0.6 s at 48 kHz) is left in, and every write passes on exactly as many frames as it got.
 public final class HearingLossOutput: AudioOutput {
   public let inner: any AudioOutput
   public let channels: Int
@@ -30,7 +30,7 @@ public final class HearingLossOutput: AudioOutput {
     filters = (0..<inner.channels).map { _ in HearingLossFilter(sampleRate: sampleRate, attenuation: attenuation) }
     capacity = max(maximumFrames, filters[0].latency)
     buffer = .allocate(capacity: capacity * channels)
-    toSkip = inner.paces ? 0 : filters[0].latency
+    toSkip = 0
   }
 
   deinit { buffer.deallocate() }
@@ -38,7 +38,11 @@ public final class HearingLossOutput: AudioOutput {
   /// Frames between a frame going in and its filtered self coming out.
   public var latency: Int { filters[0].latency }
 
-  public func open() throws { try inner.open() }
+  public func open() throws {
+    try inner.open()
+    // Known once open: a device paces, a file does not.
+    toSkip = inner.paces ? 0 : latency
+  }
 
   public func write(_ samples: UnsafePointer<Float>, frames: Int) -> OutputWrite {
     precondition(frames <= capacity, "a write larger than the hearing-loss stage's buffer")

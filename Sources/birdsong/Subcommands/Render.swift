@@ -17,6 +17,7 @@ extension Birdsong {
           --species NAME [--band LOW-HIGH]  one bird, singing on and off
           --tone HZ, --warble HZ, --noise HZ  a test stimulus at --level dBFS
           --sweep                           every species in turn, lowest first
+          --awareness                       the sweep, each bird as heard at 20, then at 70
           --installation FILE               every bird box, one channel each
 
         Examples:
@@ -50,6 +51,12 @@ extension Birdsong {
 
     @Flag(help: "Every species in turn from low to high, each in its natural band.")
     var sweep = false
+
+    @Flag(
+      help:
+        "An awareness clip: every species from low to high, each sung as the median 20-year-old hears it, then as the median 70-year-old does (ISO 7029; --sex for one sex)."
+    )
+    var awareness = false
 
     @Option(help: ArgumentHelp("An installation config: one channel per bird box.", valueName: "file"))
     var installation: String?
@@ -119,10 +126,10 @@ extension Birdsong {
     }
 
     private func render() throws {
-      let sources = [species != nil, tone != nil, warble != nil, noise != nil, sweep, installation != nil]
+      let sources = [species != nil, tone != nil, warble != nil, noise != nil, sweep, installation != nil, awareness]
       guard sources.filter({ $0 }).count == 1 else {
         throw fail(
-          "choose exactly one of --species, --tone, --warble, --noise, --sweep or --installation "
+          "choose exactly one of --species, --tone, --warble, --noise, --sweep, --installation or --awareness "
             + "(see 'birdsong render --help')")
       }
       guard let sampleFormat = SampleFormat(rawValue: format.lowercased()) else {
@@ -133,10 +140,11 @@ extension Birdsong {
         throw fail("--sample-rate must be between 8000 and 384000 Hz, not \(sampleRate)")
       }
       let seconds = try parseDuration(duration)
+      if awareness { return try renderAwareness(format: sampleFormat) }
       if start != nil, installation == nil { throw fail("--start goes with --installation") }
       if preview, installation == nil { throw fail("--preview goes with --installation") }
 
-      let hearing = try hearingProfile()
+      let hearing = try hearingProfile(age: heardAtAge, sex: sex, audiogram: heardWith)
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate
       let frames = Int((job.seconds * rate).rounded())
@@ -188,24 +196,53 @@ extension Birdsong {
           + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
     }
 
-    /// The hearing to render as, from --heard-at-age (and --sex) or --heard-with.
-    private func hearingProfile() throws -> HearingProfile? {
-      if heardAtAge != nil, heardWith != nil { throw fail("choose one of --heard-at-age and --heard-with") }
-      if sex != nil, heardAtAge == nil { throw fail("--sex goes with --heard-at-age") }
-      var female: Bool?
-      if let sex {
-        guard ["female", "male"].contains(sex.lowercased()) else {
-          throw fail("--sex is female or male, not '\(sex)' (leave it out for the mean of the two)")
-        }
-        female = sex.lowercased() == "female"
+    /// The awareness clip: the sweep rendered once, heard through a 20-year-old's ears and a
+    /// 70-year-old's, and laid out bird by bird (20, a short pause, 70, a longer pause).
+    private func renderAwareness(format: SampleFormat) throws {
+      if heardAtAge != nil || heardWith != nil || duration != nil || preview {
+        throw fail("--awareness makes its own clip: leave out --heard-at-age, --heard-with, --duration and --preview")
       }
+      let ages = (young: 20.0, old: 70.0)
+      guard let young = try hearingProfile(age: ages.young, sex: sex, audiogram: nil),
+        let old = try hearingProfile(age: ages.old, sex: sex, audiogram: nil)
+      else { return }
+      let rate = Double(sampleRate ?? 48000)
+      let mixer = Mixer(channels: 1, sampleRate: rate, capDBFS: cap ?? -1)
+      let sweep = try SpeciesSweep(species: try requireCatalogue(), sampleRate: rate, seed: seed ?? 1)
+      let timeline = sweep.timeline
+      mixer.add(sweep, channel: 0, gainDB: gain)
+      var sung: [Float] = []
+      sung.reserveCapacity(sweep.length + Mixer.blockSize)
+      while sung.count < sweep.length { sung.append(contentsOf: mixer.nextBlock()) }
+      let heardYoung = HearingLossFilter.filtered(sung, sampleRate: rate, attenuation: young.attenuation(at:))
+      let heardOld = HearingLossFilter.filtered(sung, sampleRate: rate, attenuation: old.attenuation(at:))
+      let lead = Int(0.3 * rate)
+      var clip: [Float] = []
+      for (index, entry) in timeline.enumerated() {
+        let start = max(Int(entry.start * rate) - lead, 0)
+        let end = index + 1 < timeline.count ? Int(timeline[index + 1].start * rate) - lead : sweep.length
+        clip += heardYoung[start..<end]
+        clip += [Float](repeating: 0, count: Int(0.4 * rate))
+        clip += heardOld[start..<end]
+        clip += [Float](repeating: 0, count: Int(0.8 * rate))
+      }
+      let writer = try WAVWriter(path: output, sampleRate: Int(rate), channels: 1, format: format)
       do {
-        if let heardAtAge { return try HearingProfile.age(heardAtAge, female: female) }
-        if let heardWith { return try HearingProfile.parse(heardWith) }
+        try clip.withUnsafeBufferPointer { try writer.write($0) }
+        try writer.finish()
       } catch {
-        throw fail("\(heardAtAge != nil ? "--heard-at-age" : "--heard-with"): \(error)")
+        writer.discard()
+        throw error
       }
-      return nil
+      if let spectrogram {
+        let analyser = Spectrogram(channels: 1, sampleRate: rate, totalFrames: clip.count)
+        try clip.withUnsafeBufferPointer { try analyser.write($0) }
+        let title = "EACH BIRD AS HEARD AT \(Int(ages.young)), THEN AT \(Int(ages.old)) (ISO 7029 MEDIANS)"
+        try AtomicFile.write(analyser.png(panels: [.init(title: title, band: nil)]), to: spectrogram)
+      }
+      note(
+        "wrote \(output): \(AudioDuration.describe(Double(clip.count) / rate)), \(timeline.count) birds, each as heard "
+          + "at \(Int(ages.young)) then at \(Int(ages.old))" + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
     }
 
     static func heardTitle(_ hearing: HearingProfile) -> String {

@@ -1,6 +1,7 @@
 import ALSAOutput
 import ArgumentParser
 import Foundation
+import HearingCheck
 import Installation
 import InstallationService
 import Logging
@@ -53,6 +54,17 @@ extension Birdsong {
       help: "Mix every box to stereo, each panned to its own place: hear the installation on a laptop or headphones.")
     var preview = false
 
+    @Option(
+      help: ArgumentHelp(
+        "With --preview: as the median person of this age hears it (ISO 7029:2017, 18 to 80).", valueName: "years"))
+    var heardAtAge: Double?
+
+    @Option(help: "With --heard-at-age: female or male (default: the mean of the two).")
+    var sex: String?
+
+    @Option(help: ArgumentHelp("With --preview: as someone with this audiogram hears it.", valueName: "Hz:dBHL,..."))
+    var heardWith: String?
+
     @Option(help: "How much to log: debug (every song), info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -63,6 +75,10 @@ extension Birdsong {
         throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
       }
       let seconds = try parseDuration(duration)
+      let hearing = try hearingProfile(age: heardAtAge, sex: sex, audiogram: heardWith)
+      if hearing != nil, !preview {
+        throw fail("--heard-at-age and --heard-with go with --preview: the boxes themselves sing for real ears")
+      }
       if let priority = realtimePriority, !(1...99).contains(priority) {
         throw fail("--realtime-priority must be 1 to 99 (SCHED_FIFO); not \(priority). The service uses 20.")
       }
@@ -98,7 +114,7 @@ extension Birdsong {
         options: InstallationService.Options(
           device: deviceName, duration: seconds, seed: seed, shouldStop: { Interruption.wasRequested },
           hangup: { Interruption.takeHangup() }, realtimePriority: realtimePriority,
-          preview: preview),
+          preview: preview, heardAs: hearing.map { profile in { @Sendable in profile.attenuation(at: $0) } }),
         logger: logger)
       do {
         _ = try service.run()
