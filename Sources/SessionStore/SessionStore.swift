@@ -68,6 +68,26 @@ public final class SessionStore: Sendable {
     }
   }
 
+  /// What a visitor chose to give after the results, and how each ear's high-frequency
+  /// hearing stood among people of that age and sex (ISO 7029): nothing that names anyone.
+  public struct AgeComparison: Sendable, Equatable {
+    /// e.g. "60-69".
+    public var ageBand: String
+    /// "female" or "male".
+    public var sex: String
+    /// Per ear: the share of that age hearing 4-8 kHz better, as a band ("under_25",
+    /// "25_to_75", "75_to_90", "over_90"); nil for an ear without a high-frequency threshold.
+    public var right: String?
+    public var left: String?
+
+    public init(ageBand: String, sex: String, right: String?, left: String?) {
+      self.ageBand = ageBand
+      self.sex = sex
+      self.right = right
+      self.left = left
+    }
+  }
+
   public struct Check: Sendable {
     public var finishedAt: Date
     public var language: String
@@ -107,13 +127,16 @@ public final class SessionStore: Sendable {
     public var checks: Int
     public var outcomes: [String: Int]
     public var languages: [String: Int]
+    /// The age bands visitors chose to give (those who gave none are not counted).
+    public var ageBands: [String: Int] = [:]
 
-    /// One line: the day, its checks, outcomes and languages.
+    /// One line: the day, its checks, outcomes, languages and the age bands given.
     public var summary: String {
       func counts(_ table: [String: Int]) -> String {
         table.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
       }
       return "\(day)  \(checks) check(s)  outcomes: \(counts(outcomes))  languages: \(counts(languages))"
+        + (ageBands.isEmpty ? "" : "  ages given: \(counts(ageBands))")
     }
   }
 
@@ -197,7 +220,25 @@ public final class SessionStore: Sendable {
         for band in Room.bands { t.add(column: Self.ambientColumn(band), .double) }
       }
     }
+    // Hearing age: what the visitor chose to give, and where each ear stood (issue 12).
+    migrator.registerMigration("v5: age comparison") { db in
+      try db.alter(table: "check_result") { t in
+        t.add(column: "age_band", .text)
+        t.add(column: "sex", .text)
+        t.add(column: "hf_standing_right", .text)
+        t.add(column: "hf_standing_left", .text)
+      }
+    }
     return migrator
+  }
+
+  /// Adds a visitor's age comparison to check `id` (given after its results were recorded).
+  public func amend(_ id: Int64, with comparison: AgeComparison) throws {
+    try database.write { db in
+      try db.execute(
+        sql: "UPDATE check_result SET age_band = ?, sex = ?, hf_standing_right = ?, hf_standing_left = ? WHERE id = ?",
+        arguments: [comparison.ageBand, comparison.sex, comparison.right, comparison.left, id])
+    }
   }
 
   static func ambientColumn(_ band: Double) -> String { "ambient_max_\(Int(band))_db" }
@@ -256,7 +297,8 @@ public final class SessionStore: Sendable {
   public func dailyStats() throws -> [DayStats] {
     try database.read { db in
       let rows = try Row.fetchAll(
-        db, sql: "SELECT date(finished_at) AS day, outcome, language FROM check_result ORDER BY finished_at")
+        db,
+        sql: "SELECT date(finished_at) AS day, outcome, language, age_band FROM check_result ORDER BY finished_at")
       var days: [String: DayStats] = [:]
       var order: [String] = []
       for row in rows {
@@ -268,6 +310,7 @@ public final class SessionStore: Sendable {
         days[day]!.checks += 1
         days[day]!.outcomes[row["outcome"], default: 0] += 1
         days[day]!.languages[row["language"], default: 0] += 1
+        if let band = row["age_band"] as String? { days[day]!.ageBands[band, default: 0] += 1 }
       }
       return order.map { days[$0]! }
     }
@@ -280,7 +323,8 @@ public final class SessionStore: Sendable {
         db,
         sql: """
           SELECT c.id, c.finished_at, c.language, c.mode, c.calibrated, c.reliable, c.outcome, c.highest_bird_hz,
-                 c.signposting, c.seconds, c.room_monitored, c.noise_pauses,
+                 c.signposting, c.seconds, c.room_monitored, c.noise_pauses, c.age_band, c.sex, c.hf_standing_right,
+                 c.hf_standing_left,
                  \(Room.bands.map { "c." + Self.ambientColumn($0) }.joined(separator: ", ")),
                  t.ear, t.retest, t.frequency, t.level, t.presentations, t.no_response_at
           FROM check_result c LEFT JOIN threshold t ON t.check_resultId = c.id
@@ -289,6 +333,7 @@ public final class SessionStore: Sendable {
       var lines = [
         "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,"
           + "room_monitored,noise_pauses," + Room.bands.map(Self.ambientColumn).joined(separator: ",")
+          + ",age_band,sex,hf_standing_right,hf_standing_left"
           + ",ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
       ]
       for row in rows {
@@ -301,6 +346,9 @@ public final class SessionStore: Sendable {
         ]
         fields += Room.bands.map { band in
           (row[Self.ambientColumn(band)] as Double?).map { String(format: "%.1f", $0) } ?? ""
+        }
+        fields += ["age_band", "sex", "hf_standing_right", "hf_standing_left"].map {
+          Self.inert(row[$0] as String? ?? "")
         }
         fields += [
           Self.inert(row["ear"] as String? ?? ""),

@@ -25,9 +25,10 @@ import Testing
     try holder.run()
     defer { holder.terminate() }
     var found: [DeviceHolders.Holder] = []
-    for _ in 0..<50 {
+    // The shell opens the file, then becomes `sleep`: wait for both (a loaded machine is slow).
+    for _ in 0..<100 {
       found = DeviceHolders.processes(holding: path)
-      if !found.isEmpty { break }
+      if found.first?.name == "sleep" { break }
       usleep(20_000)
     }
     #expect(found == [DeviceHolders.Holder(pid: holder.processIdentifier, name: "sleep")])

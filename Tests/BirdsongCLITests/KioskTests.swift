@@ -52,6 +52,26 @@ import Testing
     #expect(results.contains("quiet enough throughout"), "the results must say the room was measured")
     try expectCleanTones(kiosk.audioFile)
 
+    // Hearing age: a woman of 60-69 (the listener hears 35 dB HL at 4 kHz on the left).
+    try kiosk.pageUntil("Compared with people your age")
+    try kiosk.press("Right")
+    try kiosk.press("Enter")
+    try kiosk.waitFor("Your age:")
+    for _ in 0..<4 { try kiosk.press("Right") }
+    try kiosk.press("Enter")
+    let compared = try kiosk.waitFor("heard the high beeps like most people aged")
+    #expect(compared.contains("Your left ear") && compared.contains("ISO 7029"), "\(compared)")
+    // The birds as others hear them, on the headphones, named on screen.
+    try kiosk.press("Enter")
+    try kiosk.waitFor("as other people hear them")
+    try kiosk.press("Space")
+    try kiosk.waitFor("as most 20-year-olds hear it", timeout: 5)
+    Thread.sleep(forTimeInterval: 1.5)
+    #expect(!listener.silent(for: 1), "no bird on the headphones")
+    try kiosk.waitFor("as most 70-year-olds hear it", timeout: 10)
+    try kiosk.waitFor("as your check suggests you hear it", timeout: 10)
+    try kiosk.press("Enter")
+
     try kiosk.pageUntil("Where to go next")
     let signposting = try kiosk.pageUntil("NHS 111")
     #expect(signposting.contains("NHS") || signposting.contains("GP"))
@@ -74,6 +94,7 @@ import Testing
 
     let export = try run(birdsongBinary, ["sessions", "export", "--csv", "--database", kiosk.database])
     #expect(export.output.contains(",headphones,yes,yes,refer,,England,"), "export:\n\(export.output)")
+    #expect(export.output.contains(",60-69,female,"), "the age band given was not kept:\n\(export.output)")
     #expect(!export.output.contains("Ada"), "the anonymous export must hold no names")
     let contacts = try pipeline(
       "echo \(KioskDriver.pin) | '\(birdsongBinary)' sessions export --csv --contacts --database '\(kiosk.database)' "

@@ -14,6 +14,8 @@ import Testing
     var tones: [(tone: HeadphoneTone, at: Double)] = []
     var now = 0.0
     func play(_ tone: HeadphoneTone) { tones.append((tone, now)) }
+    var clips: [(clip: HeadphoneClip, at: Double)] = []
+    func play(clip: HeadphoneClip) { clips.append((clip, now)) }
     func silence() {}
     var problem: String? { nil }
   }
@@ -200,6 +202,86 @@ import Testing
     let (_, store, _, screen) = try Self.check(thresholds: { _, _ in 10 }, room: { _ in Self.quietRoom })
     #expect(screen.contains("quiet enough throughout"), "\(screen)")
     #expect(try store.exportCSV().contains(",yes,0,30.0,30.0,"))
+  }
+
+  @Test func afterTheResultsAnAgeComparisonAndTheBirdsAsA20And70YearOldAndTheVisitorHearThem() throws {
+    let output = RecordingOutput()
+    let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
+    let session = KioskSession(resources: try Self.resources(), store: store, random: { 11 })
+    let services = KioskServices(output: output, control: nil, store: store, log: { _ in })
+    // A visitor with a steep high-frequency loss: 10 dB HL up to 2 kHz, 60 dB HL from 4 kHz.
+    let thresholds = { (frequency: Double) in frequency >= 4000 ? 60.0 : 10 }
+    var now = 0.0
+    func step(_ seconds: Double) {
+      let end = now + seconds
+      while now < end {
+        now += 0.01
+        output.now = now
+        services.perform(session.tick(now: now), for: session)
+      }
+    }
+    func press(_ key: TerminalKey) {
+      services.perform(session.handle(key, now: now), for: session)
+      step(0.3)
+    }
+    func screen() -> String { session.frame(width: 100, height: 40, now: now).text }
+    services.perform(session.reset(now: now), for: session)
+    for _ in 0..<5 { press(.enter) }
+    var answered = 0
+    while !screen().contains("Your results"), now < 900 {
+      step(0.05)
+      if screen().contains("Press Enter to start") { press(.enter) }
+      while answered < output.tones.count {
+        let (tone, at) = output.tones[answered]
+        answered += 1
+        if tone.ear != nil, tone.levelDBFS + 80 >= thresholds(tone.frequency) {
+          step(max(0, at + 0.3 - now))
+          press(.character(" "))
+        }
+      }
+    }
+    while !screen().contains("Compared with people your age"), now < 950 { press(.enter) }
+    #expect(screen().contains("▶ No thanks, skip this"), "skipping is the first choice:\n\(screen())")
+    press(.right)  // a woman
+    press(.enter)
+    for _ in 0..<4 { press(.right) }  // 60-69
+    #expect(screen().contains("▶ 60-69 years"))
+    press(.enter)
+    let comparison = screen()
+    // 60 dB HL at 4-8 kHz: like most people in their seventies, and worse than nine in ten of her age.
+    #expect(comparison.contains("Your right ear heard the high beeps like most people aged 70-80 do"), "\(comparison)")
+    #expect(comparison.contains("Most people your age hear the high beeps better than you did"), "\(comparison)")
+    #expect(comparison.contains("ISO 7029"))
+    let export = try store.exportCSV()
+    #expect(export.contains(",60-69,female,over_90,over_90,"), "\(export)")
+    press(.enter)
+    #expect(screen().contains("not a diagnosis") && screen().contains("Space: listen"), "\(screen())")
+    press(.character(" "))
+    var shown: [String] = []
+    for _ in 0..<600 {
+      step(0.1)
+      let text = screen()
+      if let line = text.split(separator: "\n").first(where: { $0.contains(" hear it") }), shown.last != String(line) {
+        shown.append(String(line))
+      }
+    }
+    // Three birds, each as heard at 20, at 70 and by the visitor: nine clips, each named on screen.
+    #expect(output.clips.count == 9, "\(output.clips.count) clips")
+    #expect(shown.count == 9, "\(shown)")
+    #expect(shown.contains { $0.contains("as most 70-year-olds hear it") })
+    #expect(shown.contains { $0.contains("as your check suggests you hear it") })
+    #expect(screen().contains("A full hearing test"))
+    guard output.clips.count == 9 else { return }
+    let levels = output.clips.map(\.clip.levelDBFS)
+    // The lowest bird loses little at 70 and nothing for this visitor (10 dB HL there); the
+    // highest fades far more at 70, and most for this visitor (60 dB HL up there).
+    let lowAt70 = levels[0] - levels[1]
+    let highAt70 = levels[6] - levels[7]
+    #expect(lowAt70 < 12 && abs(levels[0] - levels[2]) < 12, "\(levels)")
+    #expect(highAt70 > lowAt70 + 15, "\(levels)")
+    #expect(levels[6] - levels[8] > 45, "\(levels)")
+    press(.enter)
+    #expect(screen().contains("Where to go next"), "\(screen())")
   }
 
   @Test func goodHearingIsWithinTheUsualRange() throws {

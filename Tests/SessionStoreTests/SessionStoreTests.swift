@@ -148,11 +148,12 @@ import Testing
       csv[0]
         == "check,finished_at,language,mode,calibrated,reliable,outcome,highest_bird_hz,signposting,seconds,"
         + "room_monitored,noise_pauses,ambient_max_125_db,ambient_max_250_db,ambient_max_500_db,ambient_max_1000_db,"
-        + "ambient_max_2000_db,ambient_max_4000_db,ambient_max_8000_db,"
+        + "ambient_max_2000_db,ambient_max_4000_db,ambient_max_8000_db,age_band,sex,hf_standing_right,hf_standing_left,"
         + "ear,retest,frequency_hz,level_db,presentations,no_response_at_db"
     )
-    // Checks from before the room microphone: not monitored, no levels.
-    #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",refer,,england,280,no,,,,,,,,,right,yes,1000,20.0,4,") })
+    // Checks from before the room microphone and the age comparison: not monitored, no levels, no age.
+    #expect(
+      csv.contains { $0.hasPrefix("1,") && $0.contains(",refer,,england,280,no,,,,,,,,,,,,,right,yes,1000,20.0,4,") })
     #expect(csv.contains { $0.hasPrefix("1,") && $0.contains(",right,no,1000,15.0,5,") })
     #expect(csv.contains { $0.hasPrefix("2,") && $0.contains(",free_field,") && $0.contains(",heard_birds,4100,") })
     #expect(csv.contains { $0.hasPrefix("3,") && $0.contains(",heard_none,,") })
@@ -180,5 +181,22 @@ import Testing
     #expect(
       first.count == 2 && first.allSatisfy { $0[monitored] == "yes" && $0[pauses] == "2" && $0[twoKHz] == "52.3" })
     #expect(second.count == 2 && second.allSatisfy { $0[monitored] == "no" && $0[pauses] == "" && $0[twoKHz] == "" })
+  }
+
+  @Test func anAgeComparisonIsAddedToItsCheckAndCountedInTheStats() throws {
+    let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
+    let day = Date(timeIntervalSince1970: 1_790_000_000)
+    let first = try store.record(check(.refer, at: day))
+    try store.record(check(.within, at: day.addingTimeInterval(60)))
+    try store.amend(first, with: .init(ageBand: "60-69", sex: "female", right: "over_90", left: "75_to_90"))
+    let stats = try store.dailyStats()
+    #expect(stats.count == 1 && stats[0].ageBands == ["60-69": 1], "\(stats)")
+    #expect(stats[0].summary.contains("ages given: 60-69 1"))
+    let csv = try store.exportCSV()
+    #expect(csv.contains(",60-69,female,over_90,75_to_90,"))
+    #expect(
+      csv.split(separator: "\r\n").filter { $0.hasPrefix("2,") }.allSatisfy {
+        $0.contains(",,,,,right,") || $0.contains(",,,,,left,")
+      })
   }
 }

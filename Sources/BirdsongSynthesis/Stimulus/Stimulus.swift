@@ -14,6 +14,8 @@ public struct Stimulus: AudioGenerator, Sendable {
     case warble
     /// Noise filling the one-third octave around the frequency.
     case noise
+    /// A sound made beforehand (a bird as someone would hear it), played as it is.
+    case recording
   }
 
   public static let warbleRate = 5.0
@@ -29,6 +31,8 @@ public struct Stimulus: AudioGenerator, Sendable {
   public private(set) var time = 0
 
   private let amplitude: Float
+  /// The samples of a recording (empty for the other kinds); shared, never copied.
+  private let recording: [Float]
   /// Cycles per sample of the tone (the warble's centre).
   private let increment: Double
   private var phase = 0.0
@@ -64,6 +68,10 @@ public struct Stimulus: AudioGenerator, Sendable {
       throw .invalidStimulus(
         "a stimulus needs ramps of at least 5 ms and must last at least two ramps (\(Int(2 * ramp * 1000)) ms)")
     }
+    guard kind != .recording else {
+      throw .invalidStimulus("a recording is made with init(recording:levelDBFS:sampleRate:)")
+    }
+    recording = []
     self.kind = kind
     self.frequency = frequency
     self.levelDBFS = levelDBFS
@@ -93,10 +101,30 @@ public struct Stimulus: AudioGenerator, Sendable {
     }
   }
 
+  /// A recording, its peak scaled to `levelDBFS` (a sine's peak at that level), with 20 ms
+  /// ramps at both ends so that it neither starts nor ends with a click.
+  public init(recording samples: [Float], levelDBFS: Double, sampleRate: Double) throws(SynthesisError) {
+    guard levelDBFS <= 0, levelDBFS.isFinite else {
+      throw .invalidStimulus("a recording's peak must be at most 0 dBFS, got \(levelDBFS) dBFS")
+    }
+    let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+    guard peak > 0 else { throw .invalidStimulus("a recording of silence") }
+    kind = .recording
+    frequency = 0
+    self.levelDBFS = levelDBFS
+    recording = samples
+    length = samples.count
+    rampFrames = min(Int((0.02 * sampleRate).rounded()), samples.count / 2)
+    amplitude = Float(pow(10, levelDBFS / 20)) / peak
+    increment = 0
+    warbleIncrement = 0
+  }
+
   /// The band the stimulus fills.
   public static func band(_ kind: Kind, _ frequency: Double) -> FrequencyBand {
     let (low, high) =
       switch kind {
+      case .recording: (20.0, 20000.0)
       case .pureTone: (frequency * 0.999, frequency * 1.001)
       case .warble: (frequency * (1 - warbleDeviation), frequency * (1 + warbleDeviation))
       case .noise: (frequency * pow(2, -1.0 / 6), frequency * pow(2, 1.0 / 6))
@@ -116,6 +144,11 @@ public struct Stimulus: AudioGenerator, Sendable {
     let count = min(frames, length - time)
     guard count > 0 else { return false }
     let inverseRamp = 0.25 / Double(max(rampFrames, 1))
+    if kind == .recording {
+      renderRecording(buffer, count: count, inverseRamp: inverseRamp)
+      time += count
+      return true
+    }
     if kind == .noise {
       renderNoise(buffer, count: count, inverseRamp: inverseRamp)
       time += count
@@ -147,6 +180,25 @@ public struct Stimulus: AudioGenerator, Sendable {
     }
     time += count
     return true
+  }
+
+  private func renderRecording(_ buffer: UnsafeMutablePointer<Float>, count: Int, inverseRamp: Double) {
+    recording.withUnsafeBufferPointer { samples in
+      SineTable.values.withUnsafeBufferPointer { table in
+        for i in 0..<count {
+          let position = time + i
+          var gain = amplitude
+          if position < rampFrames {
+            let s = SineTable.sine(Double(position) * inverseRamp, table.baseAddress!)
+            gain *= s * s
+          } else if position >= length - rampFrames {
+            let s = SineTable.sine(Double(length - position) * inverseRamp, table.baseAddress!)
+            gain *= s * s
+          }
+          buffer[i] += gain * samples[position]
+        }
+      }
+    }
   }
 
   /// Noise: the 64 components as eight vectors of eight phasors, each rotated one step a
@@ -228,8 +280,8 @@ public struct Stimulus: AudioGenerator, Sendable {
       phase = wrapPhase(phase + increment * (1 + swing))
       warblePhase = wrapPhase(warblePhase + warbleIncrement)
       return sample
-    case .noise:
-      preconditionFailure("noise renders in renderNoise")
+    case .noise, .recording:
+      preconditionFailure("noise and recordings render in their own functions")
     }
   }
 }

@@ -21,9 +21,29 @@ public struct HeadphoneTone: Sendable, Equatable {
   }
 }
 
+/// A sound made beforehand for each ear (a bird as someone hears it), its loudest peak at
+/// `levelDBFS`; nil for an ear leaves it silent.
+public struct HeadphoneClip: Sendable {
+  public var left: [Float]?
+  public var right: [Float]?
+  public var levelDBFS: Double
+  public var sampleRate: Double
+
+  public init(left: [Float]?, right: [Float]?, levelDBFS: Double, sampleRate: Double) {
+    self.left = left
+    self.right = right
+    self.levelDBFS = levelDBFS
+    self.sampleRate = sampleRate
+  }
+
+  public var seconds: Double { Double(max(left?.count ?? 0, right?.count ?? 0)) / sampleRate }
+}
+
 /// What the kiosk needs from the headphones: play a tone now, stop, and say what is wrong.
 public protocol ToneOutput: AnyObject, Sendable {
   func play(_ tone: HeadphoneTone)
+  /// Plays a clip (replacing what sounds, with its release).
+  func play(clip: HeadphoneClip)
   func silence()
   /// Why the headphones cannot play, in a line for staff; nil when they can.
   var problem: String? { get }
@@ -99,6 +119,20 @@ public final class HeadphoneOutput: ToneOutput {
         sampleRate: Double(sampleRate))
     else { return }  // the kiosk asks only for levels it has checked
     send(.init(left: tone.ear == .right ? nil : stimulus, right: tone.ear == .left ? nil : stimulus))
+  }
+
+  public func play(clip: HeadphoneClip) {
+    // Both ears' peaks are set together: the louder ear's peak at the level, the other as it
+    // stands against it.
+    let peaks = [clip.left, clip.right].map { $0?.reduce(Float(0)) { max($0, abs($1)) } ?? 0 }
+    let loudest = max(peaks[0], peaks[1])
+    guard loudest > 0 else { return silence() }
+    func stimulus(_ samples: [Float]?, peak: Float) -> Stimulus? {
+      guard let samples, peak > 0 else { return nil }
+      let level = clip.levelDBFS + 20 * log10(Double(peak / loudest))
+      return try? Stimulus(recording: samples, levelDBFS: level, sampleRate: clip.sampleRate)
+    }
+    send(.init(left: stimulus(clip.left, peak: peaks[0]), right: stimulus(clip.right, peak: peaks[1])))
   }
 
   public func silence() {

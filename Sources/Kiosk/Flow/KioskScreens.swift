@@ -139,6 +139,66 @@ extension KioskSession {
     case .results(let result):
       drawResults(result, &body)
       return [hint(.ok, "hint.next")]
+    case .compareSex(let selected):
+      body.paragraph(text("compare.title"), .title)
+      body.blank()
+      body.paragraph(text("compare.offer"))
+      body.blank()
+      for (index, choice) in Self.compareChoices.enumerated() {
+        let label = text(choice.map { "compare.\($0.rawValue)" } ?? "compare.skip")
+        body.line((index == selected ? "▶ " : "  ") + label, index == selected ? .selected : .plain)
+      }
+      return [hint(.left, "hint.choose"), hint(.ok, "hint.ok")]
+    case .compareAge(_, let selected):
+      body.paragraph(text("compare.title"), .title)
+      body.blank()
+      body.paragraph(text("compare.age_prompt"), .strong)
+      body.blank()
+      for (index, _) in HearingComparison.ageBands.enumerated() {
+        let label = text("compare.band", ["band": HearingComparison.label(index)])
+        body.line((index == selected ? "▶ " : "  ") + label, index == selected ? .selected : .plain)
+      }
+      return [hint(.left, "hint.choose"), hint(.ok, "hint.ok")]
+    case .comparison(let right, let left):
+      body.paragraph(text("compare.title"), .title)
+      body.blank()
+      for (ear, comparison) in [(Ear.right, right), (.left, left)] {
+        guard let comparison else { continue }
+        body.paragraph(
+          text(
+            "compare.like",
+            ["ear": text("ear.\(ear.rawValue)"), "band": HearingComparison.label(comparison.likeBand)]),
+          .strong)
+        body.paragraph(text("compare.\(comparison.standing.rawValue)"))
+        body.blank()
+      }
+      body.paragraph(text("compare.note"), .dim)
+      return [hint(.ok, "hint.next")]
+    case .othersOffer:
+      body.paragraph(text("others.title"), .title)
+      body.blank()
+      body.paragraph(text("others.offer"))
+      body.blank()
+      body.paragraph(text("others.illustration"), .dim)
+      return [hint(.hear, "hint.listen"), hint(.ok, "hint.skip_on")]
+    case .othersHear(let demo):
+      body.paragraph(text("others.title"), .title)
+      body.blank()
+      if demo.index >= 0 {
+        let step = demo.steps[demo.index]
+        body.paragraph(text("others.\(step.hearer.rawValue)", ["bird": birdName(step.bird)]), .strong)
+        // The visual cue: shown while the clip sounds.
+        body.line(now < demo.nextAt - 0.8 ? "♪ ♪ ♪" : " ", .strong)
+        body.line(text("test.step", ["done": String(demo.index + 1), "total": String(demo.steps.count)]), .dim)
+      } else {
+        body.blank()
+        body.blank()
+        body.blank()
+      }
+      body.blank()
+      if othersFinished, now >= demo.nextAt - 0.8 { body.paragraph(text("others.done")) }
+      body.paragraph(text("others.illustration"), .dim)
+      return [hint(.ok, "hint.go_on")]
     case .boxesIntro:
       body.paragraph(text("boxes.title"), .title)
       body.blank()

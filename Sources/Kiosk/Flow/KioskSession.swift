@@ -18,6 +18,11 @@ public final class KioskSession {
     case practice(Practice)
     case test(Test)
     case results(CheckResult)
+    case compareSex(selected: Int)
+    case compareAge(sex: HearingComparison.Sex, selected: Int)
+    case comparison(right: HearingComparison?, left: HearingComparison?)
+    case othersOffer
+    case othersHear(OthersHear)
     case boxesIntro
     case boxes(Boxes)
     case boxesResult(heard: [Bool])
@@ -312,7 +317,43 @@ public final class KioskSession {
       press(&test, now: now)
       stage = .test(test)
     case .results:
-      if action == .ok { go(.signposting, now: now) }
+      if action == .ok {
+        if canCompare { go(.compareSex(selected: 0), now: now) } else { afterResults(now: now) }
+      }
+    case .compareSex(let selected):
+      let count = Self.compareChoices.count
+      switch action {
+      case .left: go(.compareSex(selected: (selected + count - 1) % count), now: now, keepPage: true)
+      case .right: go(.compareSex(selected: (selected + 1) % count), now: now, keepPage: true)
+      case .ok:
+        if let sex = Self.compareChoices[selected] {
+          go(.compareAge(sex: sex, selected: 0), now: now)
+        } else {
+          afterResults(now: now)
+        }
+      case .hear: break
+      }
+    case .compareAge(let sex, let selected):
+      let count = HearingComparison.ageBands.count
+      switch action {
+      case .left: go(.compareAge(sex: sex, selected: (selected + count - 1) % count), now: now, keepPage: true)
+      case .right: go(.compareAge(sex: sex, selected: (selected + 1) % count), now: now, keepPage: true)
+      case .ok: compare(sex: sex, band: selected, now: now)
+      case .hear: break
+      }
+    case .comparison:
+      if action == .ok { afterResults(now: now) }
+    case .othersOffer:
+      if action == .hear {
+        startOthersHear(now: now)
+      } else if action == .ok {
+        go(.signposting, now: now)
+      }
+    case .othersHear:
+      if action == .ok {
+        emit(.silence)
+        go(.signposting, now: now)
+      }
     case .boxesIntro:
       if action == .ok { startBoxes(now: now) }
     case .boxes(var boxes):
@@ -404,6 +445,9 @@ public final class KioskSession {
       } else {
         stage = .boxes(boxes)
       }
+    case .othersHear(var demo):
+      advance(&demo, now: now)
+      if case .othersHear = stage { stage = .othersHear(demo) }
     case .thanks:
       if now - stageStarted >= Self.thanksSeconds { restart(now: now) }
     case .staffPIN(_, .some) where now - stageStarted > 3:
