@@ -108,9 +108,14 @@ public enum ReferenceThresholds {
     Table(
       id: "tdh39", standard: "ISO 389-1 (TDH-39)",
       values: [125: 45, 250: 25.5, 500: 11.5, 1000: 7, 2000: 9, 4000: 9.5, 6000: 15.5, 8000: 13]),
+    // Above 8 kHz (the extended high frequencies), ISO 389-5:2006 for the same headphone, as
+    // openMHA's calibration tables give it.
     Table(
-      id: "hda200", standard: "ISO 389-8 (HDA200)",
-      values: [125: 30.5, 250: 18, 500: 11, 1000: 5.5, 2000: 4.5, 4000: 9.5, 6000: 17, 8000: 17.5]),
+      id: "hda200", standard: "ISO 389-8 and ISO 389-5 (HDA200)",
+      values: [
+        125: 30.5, 250: 18, 500: 11, 1000: 5.5, 2000: 4.5, 3000: 2.5, 4000: 9.5, 6000: 17, 8000: 17.5, 9000: 18.5,
+        10000: 22, 11200: 23, 12500: 28, 14000: 36, 16000: 56,
+      ]),
     Table(
       id: "er3a", standard: "ISO 389-2 (ER-3A insert)",
       values: [125: 28, 250: 17.5, 500: 9.5, 1000: 5.5, 2000: 11.5, 4000: 15, 8000: 15.5]),

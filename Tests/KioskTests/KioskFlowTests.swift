@@ -27,11 +27,13 @@ import Testing
     init(_ levels: [Double]?) { self.levels = levels }
   }
 
-  static func resources(calibrated: Bool = true, room: Bool = false) throws -> KioskResources {
+  static func resources(calibrated: Bool = true, room: Bool = false, frequencies: [Double]? = nil) throws
+    -> KioskResources
+  {
     let root = packageRoot()
     let folder = temporaryFolder()
     var profile = "headphone: test\nstandard: test\nreference_level_dbfs: -20\nmaximum_db_spl: 110\nfrequencies:\n"
-    for frequency in [500, 1000, 2000, 4000, 6000, 8000] {
+    for frequency in [500, 1000, 2000, 4000, 6000, 8000, 10000, 12500] {
       profile += "  \(frequency): {retspl: 10, measured_db_spl: 70}\n"
     }
     try profile.write(toFile: folder + "/calibration.yaml", atomically: true, encoding: .utf8)
@@ -43,6 +45,7 @@ import Testing
       calibration: \(calibrated ? folder + "/calibration.yaml" : "none")
       installation: none
       \(room ? "room_microphone: {device: roommic, calibration: \(folder)/microphone.yaml}" : "")
+      \(frequencies.map { "frequencies: [\($0.map { String(Int($0)) }.joined(separator: ", "))]" } ?? "")
       """, file: "kiosk.yaml")
     return try KioskResources.load(config)
   }
@@ -51,13 +54,15 @@ import Testing
   /// given per ear and frequency; returns the session, the store and the seconds it took.
   static func check(
     thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7, calibrated: Bool = true,
-    room: ((Double) -> [Double]?)? = nil, screens: ((Double, String) -> Void)? = nil
+    frequencies: [Double]? = nil, room: ((Double) -> [Double]?)? = nil, screens: ((Double, String) -> Void)? = nil,
+    resultPagesAt size: (width: Int, height: Int)? = nil
   ) throws -> (session: KioskSession, store: SessionStore, seconds: Double, screen: String) {
     let output = RecordingOutput()
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
     let microphone = room.map { levels in FakeRoom(levels(0)) }
     let session = KioskSession(
-      resources: try resources(calibrated: calibrated, room: room != nil), store: store, room: microphone,
+      resources: try resources(calibrated: calibrated, room: room != nil, frequencies: frequencies), store: store,
+      room: microphone,
       random: { seed })
     // The effects carried out as the kiosk would: tones noted, checks recorded.
     let services = KioskServices(output: output, control: nil, store: store, log: { _ in })
@@ -92,7 +97,18 @@ import Testing
         press(.enter)
         started = now
       }
-      if frame.contains("Your results") { return (session, store, now - (started ?? 0), frame) }
+      if frame.contains("Your results") {
+        guard let size else { return (session, store, now - (started ?? 0), frame) }
+        // Every page of the results at that size, one after another (a form feed between).
+        var pages: [String] = []
+        for _ in 0..<8 {
+          let page = session.frame(width: size.width, height: size.height, now: now).text
+          pages.append(page)
+          guard page.contains("Enter: more") else { break }
+          press(.enter)
+        }
+        return (session, store, now - (started ?? 0), pages.joined(separator: "\u{0C}"))
+      }
       // Answer each new tone that is over the listener's threshold, 0.3 s after it starts.
       while answered < output.tones.count {
         let (tone, at) = output.tones[answered]
@@ -282,6 +298,37 @@ import Testing
     #expect(levels[6] - levels[8] > 45, "\(levels)")
     press(.enter)
     #expect(screen().contains("Where to go next"), "\(screen())")
+  }
+
+  @Test func extendedHighFrequenciesAreMeasuredWhenTheCalibrationCoversThem() throws {
+    // Good hearing to 8 kHz, then a steep loss above: what the installation's highest birds show.
+    let truth: [Double: Double] = [1000: 10, 4000: 15, 8000: 20, 10000: 40, 12500: 55]
+    let (session, _, seconds, screen) = try Self.check(
+      thresholds: { _, frequency in truth[frequency]! }, frequencies: [1000, 4000, 8000, 10000, 12500, 1000])
+    let result = try #require(session.lastResult)
+    for outcome in result.outcomes {
+      let threshold = try #require(outcome.threshold, "\(outcome.point) not measured")
+      #expect(abs(threshold - truth[outcome.point.frequency]!) <= 5, "\(outcome.point): \(threshold)")
+    }
+    #expect(screen.contains("10k Hz") && screen.contains("12.5k Hz"), "\(screen)")
+    #expect(screen.contains("Birds you may be missing"), "\(screen)")
+    #expect(seconds < 300)
+  }
+
+  @Test func atOneHundredByThirtyTheResultsPageBetweenThePictureAndTheTable() throws {
+    let truth: [Double: Double] = [500: 10, 1000: 15, 2000: 20, 4000: 35, 6000: 45, 8000: 50]
+    let (_, _, _, screens) = try Self.check(
+      thresholds: { ear, frequency in truth[frequency]! + (ear == .left ? 5 : 0) }, resultPagesAt: (100, 30))
+    let pages = screens.split(separator: "\u{0C}").map(String.init)
+    #expect(pages.count >= 2, "the results should need more than one page at 100x30")
+    // The table's rows (one per frequency) all on one page, and the whole audiogram on one page.
+    let rows = pages.map { page in page.split(separator: "\n").filter { $0.contains(" Hz") && $0.contains("O ") }.count
+    }
+    #expect(rows.contains(6) && rows.filter { $0 > 0 }.count == 1, "table rows per page: \(rows)")
+    let axis = pages.filter { $0.contains("quiet at the top") }
+    let legend = pages.filter { $0.contains("O right    X left") }
+    #expect(axis.count == 1 && legend.count == 1 && axis == legend, "the audiogram was split across pages")
+    for page in pages { #expect(page.split(separator: "\n").count <= 30) }
   }
 
   @Test func goodHearingIsWithinTheUsualRange() throws {

@@ -17,9 +17,7 @@ extension KioskSession {
     var room = max(3, height - 4)
     let countdown = !isIdleExempt && idleRemaining(now: now) <= Self.countdownSeconds
     if countdown { room -= 2 }
-    let pages = stride(from: 0, to: max(body.lines.count, 1), by: room).map {
-      Array(body.lines[$0..<min($0 + room, body.lines.count)])
-    }
+    let pages = body.pages(height: room)
     pageCount = pages.count
     for line in pages[min(page, pages.count - 1)] { screen.line(line.text, line.style) }
     while screen.lines.count < height - 1 - (countdown ? 2 : 0) { screen.blank() }
@@ -360,10 +358,16 @@ extension KioskSession {
     body.blank()
     if !calibrated { body.paragraph(text("results.relative"), .dim) }
     let label = calibrated ? text("results.axis_hl") : text("results.axis_relative")
-    for line in Audiogram.draw(result, levelLabel: label, width: body.textWidth) { body.line(line) }
-    body.line("O " + text("ear.right") + "    X " + text("ear.left"))
+    body.together { body in
+      for line in Audiogram.draw(result, levelLabel: label, width: body.textWidth) { body.line(line) }
+      body.line("O " + text("ear.right") + "    X " + text("ear.left"))
+    }
     body.blank()
-    // The numbers behind the picture.
+    // The numbers behind the picture, kept on one page.
+    body.together { body in drawTable(result, &body) }
+  }
+
+  private func drawTable(_ result: CheckResult, _ body: inout ScreenFrame) {
     let frequencies = Set(result.outcomes.map(\.point.frequency)).sorted()
     for frequency in frequencies {
       let cells = [Ear.right, .left].map { ear -> String in

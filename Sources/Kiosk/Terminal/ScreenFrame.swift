@@ -12,6 +12,9 @@ public struct ScreenFrame: Equatable, Sendable {
 
   public let width: Int
   public private(set) var lines: [Line] = []
+  /// Runs of lines that belong together (a table, a picture): a page break goes before such
+  /// a run rather than through it, when the run fits on a page at all.
+  public private(set) var groups: [Range<Int>] = []
 
   public init(width: Int) {
     self.width = width
@@ -25,6 +28,33 @@ public struct ScreenFrame: Equatable, Sendable {
   }
 
   public mutating func blank() { line("") }
+
+  /// Lines drawn by `body` are kept on one page.
+  public mutating func together(_ body: (inout ScreenFrame) -> Void) {
+    let start = lines.count
+    body(&self)
+    if lines.count > start { groups.append(start..<lines.count) }
+  }
+
+  /// The lines split into pages of at most `height`, breaking before a group that would be
+  /// split but fits on a page of its own; a page does not start with a blank line.
+  public func pages(height: Int) -> [[Line]] {
+    var pages: [[Line]] = [[]]
+    var index = 0
+    while index < lines.count {
+      if let group = groups.first(where: { $0.lowerBound == index }), group.count <= height,
+        pages[pages.count - 1].count + group.count > height, !pages[pages.count - 1].isEmpty
+      {
+        pages.append([])
+      }
+      if pages[pages.count - 1].count == height { pages.append([]) }
+      if !(pages[pages.count - 1].isEmpty && lines[index].text.isEmpty && pages.count > 1) {
+        pages[pages.count - 1].append(lines[index])
+      }
+      index += 1
+    }
+    return pages
+  }
 
   /// Wraps `text` at word boundaries to the text width; `first` starts the first line (a
   /// bullet or marker) and `indent` the others.
