@@ -241,6 +241,8 @@ import Testing
       step(0.3)
     }
     func screen() -> String { session.frame(width: 100, height: 40, now: now).text }
+    let report = ProcessInfo.processInfo.environment["BIRDSONG_REPORT"] != nil
+    func show() { if report { print(session.frame(width: 80, height: 24, now: now).text, "\n-----") } }
     services.perform(session.reset(now: now), for: session)
     for _ in 0..<5 { press(.enter) }
     var answered = 0
@@ -258,11 +260,14 @@ import Testing
     }
     while !screen().contains("Compared with people your age"), now < 950 { press(.enter) }
     #expect(screen().contains("▶ No thanks, skip this"), "skipping is the first choice:\n\(screen())")
+    show()
     press(.right)  // a woman
     press(.enter)
     for _ in 0..<4 { press(.right) }  // 60-69
     #expect(screen().contains("▶ 60-69 years"))
+    show()
     press(.enter)
+    show()
     let comparison = screen()
     // 60 dB HL at 4-8 kHz: like most people in their seventies, and worse than nine in ten of her age.
     #expect(comparison.contains("Your right ear heard the high beeps like most people aged 70-80 do"), "\(comparison)")
@@ -272,7 +277,10 @@ import Testing
     #expect(export.contains(",60-69,female,over_90,over_90,"), "\(export)")
     press(.enter)
     #expect(screen().contains("not a diagnosis") && screen().contains("Space: listen"), "\(screen())")
+    show()
     press(.character(" "))
+    step(2)
+    show()
     var shown: [String] = []
     for _ in 0..<600 {
       step(0.1)
