@@ -136,17 +136,18 @@ extension KioskSession {
     test.notice = nil
     test.phase = .tooNoisy(quietSince: nil)
     roomLog.pauses += 1
-    let loudest = zip(AmbientLimits.bands, zip(levels, limits.levels)).max { $0.1.0 - $0.1.1 < $1.1.0 - $1.1.1 }!
+    let excess = zip(levels, limits.levels).map { $0 - $1 }
+    let band = excess.indices.max { excess[$0] < excess[$1] }!
     log(
       String(
         format: "the room is too loud to test (%.0f Hz band at %.0f dB SPL, limit %.0f): waiting for quiet",
-        loudest.0, loudest.1.0, loudest.1.1))
+        AmbientLimits.bands[band], levels[band], limits.levels[band]))
     return true
   }
 
   /// The visitor stops a check the room is too loud for: nothing measured is claimed, and the
   /// way on leads to where to get a proper hearing test.
-  func abandonForNoise(_ test: Test, now: Double) {
+  func abandonForNoise(now: Double) {
     emit(.silence)
     releaseBoxes()
     record(

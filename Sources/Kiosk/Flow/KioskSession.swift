@@ -310,7 +310,7 @@ public final class KioskSession {
       }
     case .test(var test):
       if case .tooNoisy = test.phase {
-        if action == .left { abandonForNoise(test, now: now) }
+        if action == .left { abandonForNoise(now: now) }
         return
       }
       guard action == .hear else { return }
