@@ -158,7 +158,10 @@ import Testing
     let (session, store, _, screen) = try Self.check(
       thresholds: truth, room: { now in noisy.contains(now) ? Self.loudRoom : Self.quietRoom },
       screens: { now, frame in
-        if now > 61, now < 67, frame.contains("Too noisy to test") { noiseScreen = true }
+        if now > 61, now < 67, frame.contains("Too noisy to test") {
+          if !noiseScreen, ProcessInfo.processInfo.environment["BIRDSONG_REPORT"] != nil { print(frame) }
+          noiseScreen = true
+        }
       })
     let result = try #require(session.lastResult)
     for outcome in result.outcomes {
