@@ -203,9 +203,9 @@ extension Birdsong {
         throw fail("--awareness makes its own clip: leave out --heard-at-age, --heard-with, --duration and --preview")
       }
       let ages = (young: 20.0, old: 70.0)
-      guard let young = try hearingProfile(age: ages.young, sex: sex, audiogram: nil),
-        let old = try hearingProfile(age: ages.old, sex: sex, audiogram: nil)
-      else { return }
+      // Both ages lie in ISO 7029's range: only a wrong --sex can fail here.
+      let young = try hearingProfile(age: ages.young, sex: sex, audiogram: nil)!
+      let old = try hearingProfile(age: ages.old, sex: sex, audiogram: nil)!
       let rate = Double(sampleRate ?? 48000)
       let mixer = Mixer(channels: 1, sampleRate: rate, capDBFS: cap ?? -1)
       let sweep = try SpeciesSweep(species: try requireCatalogue(), sampleRate: rate, seed: seed ?? 1)
