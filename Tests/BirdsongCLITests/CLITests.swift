@@ -147,4 +147,14 @@ import Testing
     }
     #expect(!FileManager.default.fileExists(atPath: folder + "/x.wav"))
   }
+
+  @Test func sessionsRefuseADatabaseInAFolderThatIsNotThere() throws {
+    let folder = temporaryFolder()
+    let typo = try birdsong(["sessions", "stats", "--database", folder + "/typo/sessions.sqlite"])
+    #expect(typo.status != 0 && typo.stderr.contains("check --database"), "\(typo.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder + "/typo"), "a mistyped folder was made")
+    // A folder that is there but holds no database yet: no visitors so far.
+    let fresh = try birdsong(["sessions", "stats", "--database", folder + "/sessions.sqlite"])
+    #expect(fresh.status == 0, "\(fresh.stderr)")
+  }
 }

@@ -88,6 +88,25 @@ import Testing
       })
     #expect(abs(offset - 104) < 0.3, "offset \(offset) dB; the meter said 74 for -30 dB full scale")
 
+    // Beside a headphone profile in a config's calibration folder, config check knows it for
+    // what it is; a kiosk naming it as the headphones' profile is told which file goes where.
+    let venue = folder + "/venue"
+    try FileManager.default.createDirectory(atPath: venue + "/calibration", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      atPath: packageRoot() + "/Config/installation.yaml", toPath: venue + "/installation.yaml")
+    try FileManager.default.copyItem(
+      atPath: packageRoot() + "/Config/calibration/example.yaml", toPath: venue + "/calibration/example.yaml")
+    try FileManager.default.copyItem(atPath: output, toPath: venue + "/calibration/room-microphone.yaml")
+    let check = try run(
+      birdsongBinary, ["config", "check", "--config", venue + "/installation.yaml", "--kiosk", "none"],
+      environment: environment)
+    #expect(check.status == 0 && check.output.contains("room-microphone.yaml: OK: room microphone"), "\(check.output)")
+    try "calibration: \(output)\n".write(toFile: venue + "/kiosk.yaml", atomically: true, encoding: .utf8)
+    let swapped = try run(
+      birdsongBinary, ["config", "check", "--config", venue + "/installation.yaml", "--kiosk", venue + "/kiosk.yaml"],
+      environment: environment)
+    #expect(swapped.status != 0 && swapped.output.contains("room microphone's calibration"), "\(swapped.output)")
+
     // Nothing is written over an existing file without --force, and a silent device is refused.
     let again = try run(
       birdsongBinary, ["calibrate", "--microphone", "roommic", "--output", output], environment: environment)
@@ -96,5 +115,11 @@ import Testing
       birdsongBinary, ["calibrate", "--microphone", "null", "--seconds", "2", "--output", folder + "/x.yaml"])
     #expect(silent.status != 0 && silent.output.contains("recorded silence"), "\(silent.output)")
     #expect(!FileManager.default.fileExists(atPath: folder + "/x.yaml"))
+    // A folder that is not there is said before anything is measured.
+    let nowhere = try run(
+      birdsongBinary, ["calibrate", "--microphone", "roommic", "--output", folder + "/no/such/m.yaml"],
+      environment: environment)
+    #expect(nowhere.status != 0 && nowhere.output.contains("there is no folder"), "\(nowhere.output)")
+    #expect(!nowhere.output.contains("Measuring"))
   }
 }

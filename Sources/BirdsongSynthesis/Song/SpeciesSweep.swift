@@ -10,15 +10,18 @@ public struct SpeciesSweep: AudioGenerator {
   private var voice: NoteVoice
   private var time = 0
 
+  /// - Parameter bands: a band to sing in instead of the natural one, by species id (a bird
+  ///   box's band).
   public init(
-    species: [Species] = SpeciesCatalogue.all, sampleRate: Double, seed: UInt64, pause: Double = 1.2
+    species: [Species] = SpeciesCatalogue.all, bands: [String: FrequencyBand] = [:], sampleRate: Double,
+    seed: UInt64, pause: Double = 1.2
   ) throws(SynthesisError) {
     var voice = NoteVoice(noteCapacity: 4096)
     var random = SeededGenerator(seed: seed, stream: "sweep")
     var cursor = Int(0.3 * sampleRate)
     var timeline: [(Species, Double)] = []
     for bird in species.sorted(by: { $0.naturalBand.center < $1.naturalBand.center }) {
-      let composer = try SongComposer(species: bird, sampleRate: sampleRate)
+      let composer = try SongComposer(species: bird, band: bands[bird.id], sampleRate: sampleRate)
       timeline.append((bird, Double(cursor) / sampleRate))
       cursor = composer.compose(at: cursor, amplitude: BirdVoice.referenceAmplitude, random: &random, into: &voice)
       cursor += Int(pause * sampleRate)

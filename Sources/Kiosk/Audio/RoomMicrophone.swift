@@ -47,10 +47,21 @@ public final class RoomMicrophone: RoomNoiseSource {
 
   public var problem: String? { state.withLock { $0.problem } }
 
-  /// Stops reading and closes the device; call once.
+  /// Stops reading and closes the device; call once. A device stuck in a read is not waited
+  /// for more than a second: the kiosk is leaving anyway.
   public func close() {
     state.withLock { $0.stopping = true }
-    finished.wait()
+    _ = finished.wait(timeout: .now() + 1)
+  }
+
+  /// Why `device` cannot record now, or nil when it opens.
+  public static func problem(opening device: String) -> String? {
+    do {
+      try SystemCapture(name: device, sampleRate: 48000).close()
+      return nil
+    } catch {
+      return "\(error)"
+    }
   }
 
   /// Records `seconds` of the first channel of `device` (for calibration), at the pace of a

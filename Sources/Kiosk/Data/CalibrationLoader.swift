@@ -14,6 +14,12 @@ public enum CalibrationLoader {
 
   private static func read(_ root: ConfigNode) throws(ConfigError) -> CalibrationProfile {
     let file = root.file
+    if try root.entry("offset_db") != nil {
+      throw root.error(
+        "this is the room microphone's calibration ('birdsong calibrate --microphone' wrote it): it goes in "
+          + "room_microphone: calibration:, and calibration: wants a headphone profile ('birdsong calibrate --headphone')"
+      )
+    }
     let top = try root.mapping(allowed: [
       "headphone", "standard", "reference_level_dbfs", "maximum_db_spl", "frequencies",
     ])
@@ -79,11 +85,22 @@ extension CalibrationLoader {
 public enum MicrophoneCalibration {
   public static func load(path: String) throws(ConfigError) -> Double {
     let root = try ConfigNode.load(path: path, hint: "make it with 'birdsong calibrate --microphone'")
+    if try root.entry("headphone") != nil {
+      throw root.error(
+        "this is a headphone profile: room_microphone: calibration: wants the file 'birdsong calibrate --microphone' "
+          + "writes, and the headphone profile goes in calibration:")
+    }
     let top = try root.mapping(allowed: ["device", "offset_db"])
     guard let offset = top["offset_db"] else {
       throw root.error("the microphone calibration has no 'offset_db' (dB SPL at a reading of 0 dB full scale)")
     }
     return try offset.double(in: 40...200, unit: " dB")
+  }
+
+  /// True for a file that holds a microphone's offset rather than a headphone profile.
+  public static func isMicrophoneFile(_ path: String) -> Bool {
+    guard let root = try? ConfigNode.load(path: path, hint: "") else { return false }
+    return (try? root.entry("offset_db")) != nil
   }
 
   /// The file `load` reads back, with a note of how it was made.

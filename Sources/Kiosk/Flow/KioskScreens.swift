@@ -387,8 +387,11 @@ extension KioskSession {
   /// Whether the room was measured during the check, and what it did.
   var roomSentence: String {
     guard let record = roomLog.record else { return text("results.room_unmonitored") }
-    return record.pauses == 0
-      ? text("results.room_quiet") : text("results.room_noisy", ["count": String(record.pauses)])
+    switch record.pauses {
+    case 0: return text("results.room_quiet")
+    case 1: return text("results.room_noisy_once")
+    default: return text("results.room_noisy", ["count": String(record.pauses)])
+    }
   }
 
   private func drawSignposting(_ body: inout ScreenFrame) {

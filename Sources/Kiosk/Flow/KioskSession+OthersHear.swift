@@ -12,7 +12,8 @@ extension KioskSession {
   }
 
   struct OthersHear {
-    var steps: [(bird: Species, hearer: Hearer)]
+    /// Each clip: a bird, the band it sings in (its box's; nil: its natural band), who hears it.
+    var steps: [(bird: Species, band: FrequencyBand?, hearer: Hearer)]
     /// The step sounding (or last sounded); -1 before the first.
     var index = -1
     var nextAt: Double
@@ -23,18 +24,25 @@ extension KioskSession {
   /// The level (dB HL at 1 kHz, or relative) a bird's loudest note has as sung: comfortable.
   static let clipLevel = 55.0
 
-  /// Three birds: from the installation's boxes when it runs, else the catalogue: the lowest,
-  /// the one nearest 3 kHz, and the highest.
-  var othersBirds: [Species] {
-    let boxes = installationBoxes.compactMap { $0.species.flatMap { try? SpeciesCatalogue.lookup($0) } }
-    let candidates = (boxes.count >= 3 ? boxes : SpeciesCatalogue.all).sorted {
-      $0.naturalBand.center < $1.naturalBand.center
+  /// Three birds: the installation's boxes when it runs (each in its box's band), else the
+  /// catalogue's (in their natural bands): the lowest, the one nearest 3 kHz, the highest.
+  var othersBirds: [(bird: Species, band: FrequencyBand?)] {
+    let boxes = installationBoxes.compactMap { box -> (bird: Species, band: FrequencyBand?)? in
+      guard let id = box.species, let bird = try? SpeciesCatalogue.lookup(id) else { return nil }
+      return (bird, try? FrequencyBand(low: box.low, high: box.high))
+    }
+    let candidates = (boxes.count >= 3 ? boxes : SpeciesCatalogue.all.map { ($0, nil) }).sorted {
+      ($0.band ?? $0.bird.naturalBand).center < ($1.band ?? $1.bird.naturalBand).center
     }
     guard let low = candidates.first, let high = candidates.last else { return [] }
-    let distance = { (bird: Species) in abs(Foundation.log(bird.naturalBand.center / 3000)) }
+    let distance = { (entry: (bird: Species, band: FrequencyBand?)) in
+      abs(Foundation.log((entry.band ?? entry.bird.naturalBand).center / 3000))
+    }
     let middle = candidates.min { distance($0) < distance($1) }!
     var seen: Set<String> = []
-    return [low, middle, high].filter { seen.insert($0.id).inserted }
+    return [low, middle, high].filter {
+      seen.insert("\($0.bird.id) \(($0.band ?? $0.bird.naturalBand).center)").inserted
+    }
   }
 
   /// The visitor's thresholds per ear as a hearing to render with; nil when the check gave
@@ -52,10 +60,10 @@ extension KioskSession {
   }
 
   func startOthersHear(now: Double) {
-    var steps: [(bird: Species, hearer: Hearer)] = []
+    var steps: [(bird: Species, band: FrequencyBand?, hearer: Hearer)] = []
     let hearers: [Hearer] = visitorHearing == nil ? [.young, .old] : [.young, .old, .visitor]
-    for bird in othersBirds {
-      for hearer in hearers { steps.append((bird, hearer)) }
+    for entry in othersBirds {
+      for hearer in hearers { steps.append((entry.bird, entry.band, hearer)) }
     }
     log("hear it as others do: \(steps.count) clips")
     go(.othersHear(OthersHear(steps: steps, nextAt: now + 1)), now: now)
@@ -65,7 +73,7 @@ extension KioskSession {
     guard now >= demo.nextAt, demo.index + 1 < demo.steps.count else { return }
     demo.index += 1
     let step = demo.steps[demo.index]
-    guard let clip = clip(step.bird, heardBy: step.hearer) else {
+    guard let clip = clip(step.bird, in: step.band, heardBy: step.hearer) else {
       demo.nextAt = now
       return
     }
@@ -80,11 +88,14 @@ extension KioskSession {
     return demo.index + 1 >= demo.steps.count && demo.index >= 0
   }
 
-  /// One song of `bird` as `hearer` hears it, on both ears, its level as sung set by
+  /// One song of `bird` (in `band`, or its own) as `hearer` hears it, on both ears, its level as sung set by
   /// `clipLevel`: a bird the hearer hears less comes out quieter by just that much.
-  func clip(_ bird: Species, heardBy hearer: Hearer) -> HeadphoneClip? {
+  func clip(_ bird: Species, in band: FrequencyBand?, heardBy hearer: Hearer) -> HeadphoneClip? {
     let rate = Double(resources.config.sampleRate)
-    guard var song = try? SpeciesSweep(species: [bird], sampleRate: rate, seed: random()) else { return nil }
+    let bands = band.map { [bird.id: $0] } ?? [:]
+    guard var song = try? SpeciesSweep(species: [bird], bands: bands, sampleRate: rate, seed: random()) else {
+      return nil
+    }
     var sung = [Float](repeating: 0, count: min(song.length, Int(Self.clipSeconds * rate)))
     sung.withUnsafeMutableBufferPointer { _ = song.render(adding: $0.baseAddress!, frames: $0.count) }
     let sungPeak = sung.reduce(Float(0)) { max($0, abs($1)) }

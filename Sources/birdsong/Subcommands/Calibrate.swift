@@ -39,7 +39,7 @@ extension Birdsong {
     @Option(help: ArgumentHelp("Calibrate the room microphone on this ALSA capture device instead.", valueName: "name"))
     var microphone: String?
 
-    @Option(help: ArgumentHelp("How long the microphone measures, seconds.", valueName: "s"))
+    @Option(help: ArgumentHelp("How long the microphone measures, 2 to 60 seconds.", valueName: "s"))
     var seconds = 10.0
 
     @Option(help: "The ear the meter is on: left or right.")
@@ -97,9 +97,7 @@ extension Birdsong {
             + "--standard \(standard); give it from the standard with --retspl, e.g. --retspl \(Int(missing[0]))=VALUE "
             + "(built-in: \(known))")
       }
-      guard force || !FileManager.default.fileExists(atPath: output) else {
-        throw fail("'\(output)' exists; pass --force to replace it, or choose another --output")
-      }
+      try checkOutput()
 
       // Capped at the reference level it plays (a hair over, so the limiter never acts on it).
       let player = HeadphoneOutput(device: device, sampleRate: 48000, capDBFS: referenceLevel + 0.1)
@@ -141,17 +139,27 @@ extension Birdsong {
       do {
         try AtomicFile.write(Array(text.utf8), to: output)
       } catch {
-        throw fail("cannot write '\(output)': \(error)")
+        throw fail("\(error)")
       }
       print("Wrote \(output): \(points.count) frequencies. Set 'calibration: \(output)' in the kiosk config to use it.")
+    }
+
+    /// Before any measuring: the file can be written where --output says.
+    private func checkOutput() throws {
+      guard force || !FileManager.default.fileExists(atPath: output) else {
+        throw fail("'\(output)' exists; pass --force to replace it, or choose another --output")
+      }
+      let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        throw fail("--output \(output): there is no folder '\(folder)'; make it first, or choose another path")
+      }
     }
 
     /// The room microphone: a steady sound, a recording, the meter's reading, the offset.
     private func calibrateMicrophone(_ device: String) throws {
       guard (2.0...60).contains(seconds) else { throw fail("--seconds \(seconds): choose between 2 and 60") }
-      guard force || !FileManager.default.fileExists(atPath: output) else {
-        throw fail("'\(output)' exists; pass --force to replace it, or choose another --output")
-      }
+      try checkOutput()
       print(
         "Measuring the room microphone '\(device)' for \(Int(seconds)) s: keep the sound steady, and the meter running."
       )
@@ -196,7 +204,7 @@ extension Birdsong {
       do {
         try AtomicFile.write(Array(text.utf8), to: output)
       } catch {
-        throw fail("cannot write '\(output)': \(error)")
+        throw fail("\(error)")
       }
       print(
         "Wrote \(output): offset \(String(format: "%.1f", offset)) dB. In the kiosk config:\n"

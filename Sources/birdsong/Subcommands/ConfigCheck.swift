@@ -72,8 +72,14 @@ extension Birdsong {
         for name in profiles {
           let path = folder.appendingPathComponent(name).path
           do {
-            let profile = try CalibrationLoader.load(path: path)
-            print("calibration/\(name): OK: \(profile.headphone), \(profile.points.count) frequencies")
+            // Two kinds live there: headphone profiles and the room microphone's calibration.
+            if MicrophoneCalibration.isMicrophoneFile(path) {
+              let offset = try MicrophoneCalibration.load(path: path)
+              print("calibration/\(name): OK: room microphone, offset \(String(format: "%.1f", offset)) dB")
+            } else {
+              let profile = try CalibrationLoader.load(path: path)
+              print("calibration/\(name): OK: \(profile.headphone), \(profile.points.count) frequencies")
+            }
           } catch {
             throw fail("\(error)")
           }
@@ -125,6 +131,17 @@ extension Birdsong {
           warnings.append("no staff PIN: staff cannot open the menu or leave the kiosk")
         }
         if resources.calibration == nil { warnings.append("no calibration: levels and results are relative") }
+        if let microphone = resources.config.roomMicrophone, let room = resources.room {
+          print(
+            "\(kiosk): room_microphone: '\(microphone.device)', offset \(String(format: "%.1f", room.offsetDB)) dB, "
+              + "\(microphone.headphones.rawValue) headphones, testing down to \(Int(microphone.testDownTo)) dB HL: "
+              + "limits " + room.limits.levels.map { String(Int($0.rounded())) }.joined(separator: ", ")
+              + " dB SPL from 125 Hz to 8 kHz")
+          if let problem = RoomMicrophone.problem(opening: microphone.device) {
+            warnings.append(
+              "the room microphone cannot record now (\(problem)): checks will say the room was not measured")
+          }
+        }
         let missing = resources.config.frequencies.filter {
           resources.calibration != nil && resources.calibration!.points[$0] == nil
         }

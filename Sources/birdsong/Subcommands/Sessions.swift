@@ -18,6 +18,11 @@ extension Birdsong {
         guard FileManager.default.fileExists(atPath: database) || database.hasSuffix(".sqlite") else {
           throw fail("no session database at '\(database)'; pass --database")
         }
+        // A mistyped folder is a mistake to say, not an empty database to make.
+        let folder = URL(fileURLWithPath: database).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: database) || FileManager.default.fileExists(atPath: folder) else {
+          throw fail("no session database at '\(database)', and no folder '\(folder)': check --database")
+        }
         return try openSessionStore(database, named: "--database")
       }
     }
