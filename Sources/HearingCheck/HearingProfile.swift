@@ -49,8 +49,16 @@ public struct HearingProfile: Sendable, Equatable, CustomStringConvertible {
     var points: [(frequency: Double, level: Double)] = []
     for item in text.split(separator: ",") {
       let parts = item.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-      guard parts.count == 2, let frequency = Double(parts[0]), let level = Double(parts[1]) else {
-        throw HearingProfileError("'\(item)' is not FREQ:dBHL; write e.g. 500:20,1000:25,4000:55")
+      // Hz, or kHz as 4k or 4kHz (as --band takes them).
+      let hertz = parts.first.map { text -> Double? in
+        let lower = text.lowercased()
+        for suffix in ["khz", "k"] where lower.hasSuffix(suffix) {
+          return Double(lower.dropLast(suffix.count)).map { $0 * 1000 }
+        }
+        return Double(lower.hasSuffix("hz") ? String(lower.dropLast(2)) : lower)
+      }
+      guard parts.count == 2, let frequency = hertz ?? nil, let level = Double(parts[1]) else {
+        throw HearingProfileError("'\(item)' is not FREQ:dBHL; write e.g. 500:20,1000:25,4k:55")
       }
       guard (125...16000).contains(frequency) else {
         throw HearingProfileError("\(parts[0]) Hz is not an audiogram frequency (125 to 16000 Hz)")

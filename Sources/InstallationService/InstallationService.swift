@@ -29,8 +29,10 @@ public final class InstallationService: Sendable {
     public var notifier: ServiceNotifier
     /// Every box mixed to stereo, each panned to its own place (`StereoPreview`).
     public var preview: Bool
-    /// Played as a listener with this loss (dB at a frequency) would hear it (`HearingLossOutput`).
+    /// Played as a listener with this loss (dB at a frequency) would hear it (`HearingLossOutput`),
+    /// with whose hearing it is, for the log.
     public var heardAs: (@Sendable (Double) -> Double)?
+    public var heardAsDescription = "a hearing loss"
 
     public init(
       device: String, duration: Double? = nil, seed: UInt64? = nil,
@@ -98,7 +100,8 @@ public final class InstallationService: Sendable {
     }
     // What reaches the ears: after the stereo mix of a preview.
     if let heardAs = options.heardAs {
-      output = HearingLossOutput(wrapping: output, sampleRate: rate, attenuation: heardAs)
+      output = HearingLossOutput(
+        wrapping: output, sampleRate: rate, attenuation: heardAs, hearing: options.heardAsDescription)
     }
     if options.preview { output = StereoPreview(wrapping: output, channels: config.channels) }
     let runtime = AudioRuntime(

@@ -69,6 +69,12 @@ import Testing
     }
   }
 
+  @Test func audiogramFrequenciesMayBeWrittenInKilohertz() throws {
+    let hearing = try HearingProfile.parse("500:10, 1k:15, 4kHz:50, 8000hz:60")
+    #expect(hearing.points.map(\.frequency) == [500, 1000, 4000, 8000])
+    #expect(hearing.level(at: 4000) == 50)
+  }
+
   @Test func theMedianLossGrowsWithAgeAndPitch() throws {
     let at40 = try HearingProfile.age(40, female: nil)
     let at70 = try HearingProfile.age(70, female: nil)

@@ -21,11 +21,15 @@ public final class HearingLossOutput: AudioOutput {
   /// - Parameters:
   ///   - attenuation: dB of loss at a frequency (Hz).
   ///   - maximumFrames: the most frames one write may bring (the runtime's block size).
+  /// Whose hearing, for the log ("the median hearing of people aged 70").
+  public let hearing: String
+
   public init(
     wrapping inner: any AudioOutput, sampleRate: Double, attenuation: (Double) -> Double,
-    maximumFrames: Int = Mixer.blockSize
+    hearing: String = "a hearing loss", maximumFrames: Int = Mixer.blockSize
   ) {
     self.inner = inner
+    self.hearing = hearing
     channels = inner.channels
     filters = (0..<inner.channels).map { _ in HearingLossFilter(sampleRate: sampleRate, attenuation: attenuation) }
     capacity = max(maximumFrames, filters[0].latency)
@@ -77,7 +81,7 @@ public final class HearingLossOutput: AudioOutput {
   }
 
   public var paces: Bool { inner.paces }
-  public var openedDescription: String { inner.openedDescription + " (as heard with a hearing loss)" }
+  public var openedDescription: String { inner.openedDescription + " (as heard with \(hearing))" }
   public var failure: String { inner.failure }
   public func abandon() { inner.abandon() }
 }

@@ -310,9 +310,10 @@ extension KioskSession {
     body.paragraph(text("noise.body"))
     body.blank()
     if let limits = resources.room?.limits, let levels = room?.levels {
-      // 20 cells up to the limit, 10 beyond it; each cell 1.5 dB.
+      // 20 cells of 1.5 dB up to the limit, 10 of 3 dB beyond it: a room 30 dB over still
+      // shows how far it has to fall.
       let excess = limits.excess(levels)
-      let cells = max(0, min(30, Int(((excess + 30) / 1.5).rounded())))
+      let cells = max(0, min(30, Int((excess <= 0 ? (excess + 30) / 1.5 : 20 + excess / 3).rounded())))
       let bar = (0..<30).map { $0 < cells ? "█" : "░" }
       let meter = bar[0..<20].joined() + "|" + bar[20...].joined()
       body.line(text("noise.meter") + "  [" + meter + "]", excess > 0 ? .alert : .strong)

@@ -163,7 +163,10 @@ extension Birdsong {
       let files = SinkOutput(sinks, writerThread: writer != nil || analyser != nil)
       // The hearing loss acts on what reaches the ears: after the stereo mix of a preview.
       let heard: any AudioOutput =
-        hearing.map { HearingLossOutput(wrapping: files, sampleRate: rate, attenuation: $0.attenuation(at:)) } ?? files
+        hearing.map {
+          HearingLossOutput(
+            wrapping: files, sampleRate: rate, attenuation: $0.attenuation(at:), hearing: $0.description)
+        } ?? files
       let destination: any AudioOutput =
         preview ? StereoPreview(wrapping: heard, channels: job.mixer.channels) : heard
       if let program = job.program {

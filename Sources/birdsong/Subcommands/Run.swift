@@ -109,13 +109,12 @@ extension Birdsong {
         }
       }
 
-      let service = InstallationService(
-        config: installation,
-        options: InstallationService.Options(
-          device: deviceName, duration: seconds, seed: seed, shouldStop: { Interruption.wasRequested },
-          hangup: { Interruption.takeHangup() }, realtimePriority: realtimePriority,
-          preview: preview, heardAs: hearing.map { profile in { @Sendable in profile.attenuation(at: $0) } }),
-        logger: logger)
+      var options = InstallationService.Options(
+        device: deviceName, duration: seconds, seed: seed, shouldStop: { Interruption.wasRequested },
+        hangup: { Interruption.takeHangup() }, realtimePriority: realtimePriority,
+        preview: preview, heardAs: hearing.map { profile in { @Sendable in profile.attenuation(at: $0) } })
+      if let hearing { options.heardAsDescription = hearing.description }
+      let service = InstallationService(config: installation, options: options, logger: logger)
       do {
         _ = try service.run()
       } catch {

@@ -12,7 +12,12 @@ func hearingProfile(age: Double?, sex: String?, audiogram: String?) throws -> He
     female = sex.lowercased() == "female"
   }
   do {
-    if let age { return try HearingProfile.age(age, female: female) }
+    if let age {
+      if age > 70 {
+        note("birdsong: note: above 70, ISO 7029:2017 gives the 3-8 kHz medians for information only")
+      }
+      return try HearingProfile.age(age, female: female)
+    }
     if let audiogram { return try HearingProfile.parse(audiogram) }
   } catch {
     throw fail("\(age != nil ? "--heard-at-age" : "--heard-with"): \(error)")
