@@ -79,8 +79,16 @@ import Testing
 
   @Test func theAwarenessClipHasEachBirdTwiceAndTheHighOnesFadeAt70() throws {
     let folder = temporaryFolder()
-    let clip = try birdsong(["render", "--awareness", "-o", folder + "/aware.wav", "--format", "float"])
+    let clip = try birdsong([
+      "render", "--awareness", "-o", folder + "/aware.wav", "--format", "float", "--spectrogram", folder + "/aware.png",
+    ])
     #expect(clip.status == 0, "\(clip.stderr)")
+    // The poster: the sweep at 20 above the sweep at 70, two panels.
+    let single = try birdsong([
+      "render", "--tone", "1000", "--duration", "1s", "-o", "/dev/null", "--spectrogram", folder + "/one.png",
+    ])
+    #expect(single.status == 0)
+    #expect(try pngHeight(folder + "/aware.png") > (try pngHeight(folder + "/one.png")) + 300)
     #expect(try birdsong(["render", "--sweep", "-o", folder + "/sweep.wav", "--format", "float"]).status == 0)
     let aware = try WAVReader(path: folder + "/aware.wav").readAll()
     let sweep = try WAVReader(path: folder + "/sweep.wav").readAll()

@@ -238,14 +238,25 @@ extension Birdsong {
         throw error
       }
       if let spectrogram {
-        let analyser = Spectrogram(channels: 1, sampleRate: rate, totalFrames: clip.count)
-        try clip.withUnsafeBufferPointer { try analyser.write($0) }
-        let title = "EACH BIRD AS HEARD AT \(Int(ages.young)), THEN AT \(Int(ages.old)) (ISO 7029 MEDIANS)"
-        try AtomicFile.write(analyser.png(panels: [.init(title: title, band: nil)]), to: spectrogram)
+        // For a poster: the sweep as heard at each age, one above the other, on one time axis.
+        let analyser = Spectrogram(channels: 2, sampleRate: rate, totalFrames: sung.count)
+        var pairs = [Float](repeating: 0, count: 2 * sung.count)
+        for index in sung.indices {
+          pairs[2 * index] = heardYoung[index]
+          pairs[2 * index + 1] = heardOld[index]
+        }
+        try pairs.withUnsafeBufferPointer { try analyser.write($0) }
+        let who = sex.map { $0.lowercased() == "female" ? "WOMEN" : "MEN" } ?? "PEOPLE"
+        let panels = [ages.young, ages.old].map { age in
+          Spectrogram.Panel(
+            title: "THE BIRDS LOW TO HIGH AS MOST \(who) AGED \(Int(age)) HEAR THEM (ISO 7029)", band: nil)
+        }
+        try AtomicFile.write(analyser.png(panels: panels), to: spectrogram)
       }
       note(
         "wrote \(output): \(AudioDuration.describe(Double(clip.count) / rate)), \(timeline.count) birds, each as heard "
-          + "at \(Int(ages.young)) then at \(Int(ages.old))" + (spectrogram.map { "; spectrogram \($0)" } ?? ""))
+          + "at \(Int(ages.young)) then at \(Int(ages.old)) by \(young.description.replacingOccurrences(of: " aged 20", with: ""))"
+          + (spectrogram.map { "; spectrogram \($0) (the sweep at each age, one above the other)" } ?? ""))
     }
 
     static func heardTitle(_ hearing: HearingProfile) -> String {
