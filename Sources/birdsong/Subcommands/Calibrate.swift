@@ -11,20 +11,25 @@ extension Birdsong {
       abstract:
         "Staff: measure the kiosk's headphone (or room microphone) with a sound level meter and write a calibration.",
       discussion: """
-        Headphone: plays each frequency on one ear at the reference level, continuously, while you
-        read a sound level meter on an artificial ear or coupler and type the reading in dB SPL.
-        The profile it writes turns the kiosk's levels into dB HL. Standards with built-in
-        reference thresholds (RETSPL): tdh39 (ISO 389-1), hda200 (ISO 389-8), er3a (ISO 389-2);
-        give any other, or a frequency a table lacks, with --retspl FREQUENCY=DB.
+        Headphone: plays each frequency on one ear at the reference level,
+        continuously, while you read a sound level meter on an artificial ear or
+        coupler and type the reading in dB SPL. The profile it writes turns the
+        kiosk's levels into dB HL. Standards with built-in reference thresholds
+        (RETSPL): tdh39 (ISO 389-1), hda200 (ISO 389-8, and ISO 389-5 from 9 to
+        16 kHz), er3a (ISO 389-2); give any other, or a frequency a table lacks,
+        with --retspl FREQUENCY=DB.
 
-        Room microphone (--microphone DEVICE): with a steady sound at the microphone (pink noise
-        from a speaker, or an acoustic calibrator on it), records for --seconds while you read a
-        sound level meter beside it (Z or flat weighting, Leq over the same time), then asks for
-        the reading. The file it writes goes in the kiosk config's room_microphone: calibration:.
+        Room microphone (--microphone DEVICE): with a steady sound at the
+        microphone (pink noise from a speaker, or an acoustic calibrator on it),
+        records for --seconds while you read a sound level meter beside it (Z or
+        flat weighting, Leq over the same time), then asks for the reading. The
+        file it writes goes in the kiosk config's room_microphone: calibration:.
 
         Examples:
-          birdsong calibrate --output Config/calibration/hda200.yaml --headphone "HDA 200" --standard hda200
-          birdsong calibrate --microphone roommic --output Config/calibration/room-microphone.yaml
+          birdsong calibrate --output Config/calibration/hda200.yaml \\
+            --headphone "HDA 200" --standard hda200
+          birdsong calibrate --microphone roommic \\
+            --output Config/calibration/room-microphone.yaml
         """)
 
     @Option(help: ArgumentHelp("The profile to write.", valueName: "file"))

@@ -11,10 +11,11 @@ extension Birdsong {
       commandName: "kiosk",
       abstract: "The visitor kiosk: a guided hearing self-check over headphones, with results and signposting.",
       discussion: """
-        Full screen, driven by four keys (by default Space = I hear it, ← and →, Enter = OK; the
-        config can map others). Visitors cannot leave it: Ctrl-C, Ctrl-Z, Ctrl-\\ and Ctrl-D do
-        nothing. Staff press Ctrl-B then S and type the PIN for the staff menu (exit, level check,
-        today's checks). Make a PIN hash for the config with --hash-pin.
+        Full screen, driven by four keys (by default Space = I hear it, ← and
+        →, Enter = OK; the config can map others). Visitors cannot leave it:
+        Ctrl-C, Ctrl-Z, Ctrl-\\ and Ctrl-D do nothing. Staff press Ctrl-B then S
+        and type the PIN for the staff menu (exit, level check, today's
+        checks). Make a PIN hash for the config with --hash-pin.
         """)
 
     @Option(help: ArgumentHelp("The kiosk config.", valueName: "file"))

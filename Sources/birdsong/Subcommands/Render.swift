@@ -17,7 +17,7 @@ extension Birdsong {
           --species NAME [--band LOW-HIGH]  one bird, singing on and off
           --tone HZ, --warble HZ, --noise HZ  a test stimulus at --level dBFS
           --sweep                           every species in turn, lowest first
-          --awareness                       the sweep, each bird as heard at 20, then at 70
+          --awareness                       each bird as heard at 20, then at 70
           --installation FILE               every bird box, one channel each
 
         Examples:
@@ -29,8 +29,10 @@ extension Birdsong {
             --duration 10m -o day.wav
 
         As others hear it (a loss of audibility: see README):
-          birdsong render --sweep --heard-at-age 70 -o sweep-70.wav --spectrogram sweep-70.png
-          birdsong render --species robin --heard-with 1000:10,2000:30,4000:60 -o robin.wav
+          birdsong render --sweep --heard-at-age 70 -o sweep-70.wav \\
+            --spectrogram sweep-70.png
+          birdsong render --species robin --heard-with 1k:10,2k:30,4k:60 \\
+            -o robin.wav
         """
     )
 
