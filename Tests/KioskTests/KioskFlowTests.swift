@@ -436,6 +436,36 @@ struct FlowError: Error, CustomStringConvertible {
   }
 }
 
+@Suite struct StaffMenuTests {
+  @Test func theStaffMenuSaysWhetherTheRoomMicrophoneIsHeard() throws {
+    let root = packageRoot()
+    let folder = temporaryFolder()
+    let hash = try #require(StaffPIN.hash("2468"))
+    try "offset_db: 100\n".write(toFile: folder + "/mic.yaml", atomically: true, encoding: .utf8)
+    let config = try KioskConfig.parse(
+      """
+      locales: \(root)/Config/locales
+      signposting: \(root)/Config/signposting/england.yaml
+      installation: none
+      staff: {pin_hash: "\(hash)"}
+      room_microphone: {device: roommic, calibration: \(folder)/mic.yaml}
+      """, file: "kiosk.yaml")
+    let room = KioskFlowTests.FakeRoom(nil)
+    let session = KioskSession(resources: try KioskResources.load(config), store: nil, room: room)
+    session.reset(now: 0)
+    session.handle(.staffChord, now: 1)
+    for digit in "2468" { session.handle(.character(digit), now: 1) }
+    session.handle(.enter, now: 1)
+    let screen = { session.frame(width: 100, height: 30, now: 2).text }
+    #expect(screen().contains("Room microphone 'roommic': no readings"), "\(screen())")
+    #expect(screen().contains("40 dB relative"))
+    room.levels = [Double](repeating: 30, count: 7)
+    #expect(screen().contains("quiet enough"), "\(screen())")
+    room.levels = [Double](repeating: 75, count: 7)
+    #expect(screen().contains("too loud to test"), "\(screen())")
+  }
+}
+
 @Suite struct StaffLockoutTests {
   @Test func aLockoutShowsForAMomentAndEndsAfterAMinute() throws {
     let root = packageRoot()

@@ -282,12 +282,25 @@ extension KioskSession {
       body.line("Staff menu", .title)
       body.blank()
       body.line("1  Exit the kiosk")
-      body.line("2  Level check (1 kHz, 40 dB, both ears, 3 s)")
+      body.line("2  Level check (1 kHz, 40 dB \(calibrated ? "HL" : "relative"), both ears, 3 s)")
       body.line("3  Today's checks")
       body.line("Enter  Back to the visitors' start screen")
       body.blank()
       for line in message { body.paragraph(line, .strong) }
       if resources.calibration == nil { body.line("No calibration profile: levels are relative.", .dim) }
+      if let microphone = resources.config.roomMicrophone, let room {
+        if let levels = room.levels, let limits = resources.room?.limits {
+          let excess = limits.excess(levels)
+          body.line(
+            "Room microphone '\(microphone.device)': "
+              + (excess > 0
+                ? String(format: "too loud to test (%.0f dB over)", excess)
+                : String(format: "quiet enough (%.0f dB under the limit)", -excess)),
+            .dim)
+        } else {
+          body.line("Room microphone '\(microphone.device)': no readings: \(room.problem ?? "starting")", .alert)
+        }
+      }
       for name in resources.signposting.placeholders.prefix(3) {
         body.line("Placeholder still in signposting: \(name)", .dim)
       }
