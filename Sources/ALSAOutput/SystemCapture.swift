@@ -24,7 +24,7 @@ public final class SystemCapture {
     if opened < 0 { throw ALSAError("snd_pcm_open", code: opened, device: name) }
     guard let pcm else { throw ALSAError("snd_pcm_open", code: -ENODEV, device: name) }
     do {
-      try Self.check(alsa.pcmNonblock(pcm, 0), "snd_pcm_nonblock", name)
+      try SystemPCM.check(alsa.pcmNonblock(pcm, 0), "snd_pcm_nonblock", name)
       (format, channels, self.sampleRate) = try Self.configure(pcm, name: name, sampleRate: sampleRate, alsa: alsa)
     } catch {
       _ = alsa.pcmClose(pcm)
@@ -71,27 +71,20 @@ public final class SystemCapture {
     handle = nil
   }
 
-  private static func check(_ result: Int32, _ call: String, _ device: String) throws {
-    if result < 0 { throw ALSAError(call, code: result, device: device) }
-  }
-
   private static func configure(
     _ pcm: OpaquePointer, name: String, sampleRate: Int, alsa: any ALSACalls
   ) throws -> (SampleFormat, Int, Int) {
-    let (made, hwParams) = alsa.hwParamsMalloc()
-    try check(made, "snd_pcm_hw_params_malloc", name)
-    guard let hw = hwParams else { throw ALSAError("snd_pcm_hw_params_malloc", code: -ENOMEM, device: name) }
-    defer { alsa.hwParamsFree(hw) }
-    try check(alsa.hwParamsAny(pcm, hw), "snd_pcm_hw_params_any", name)
-    try check(
-      alsa.hwParamsSetAccess(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access", name)
-    guard let (format, alsaFormat) = SystemPCM.formats.first(where: { alsa.hwParamsTestFormat(pcm, hw, $0.1) == 0 })
-    else {
-      throw ALSAConfigurationError(
-        message: "the microphone '\(name)' records in none of the sample formats we read (float, 32, 24 or 16-bit); "
-          + "try its plughw: name, which converts")
+    try SystemPCM.withHardwareParameters(pcm, name: name, alsa: alsa, what: "the microphone") { hw, format in
+      let (channels, rate) = try configure(pcm, hw, name: name, sampleRate: sampleRate, alsa: alsa)
+      return (format, channels, rate)
     }
-    try check(alsa.hwParamsSetFormat(pcm, hw, alsaFormat), "snd_pcm_hw_params_set_format", name)
+  }
+
+  /// Channels, rate and buffer of a capture device (format and access are set already).
+  private static func configure(
+    _ pcm: OpaquePointer, _ hw: OpaquePointer, name: String, sampleRate: Int, alsa: any ALSACalls
+  ) throws -> (Int, Int) {
+    let check = SystemPCM.check
     // One channel if it offers one, else its fewest (a stereo-only USB microphone).
     var fewest: UInt32 = 1
     try check(alsa.hwParamsGetChannelsMin(hw, &fewest), "snd_pcm_hw_params_get_channels_min", name)
@@ -110,6 +103,6 @@ public final class SystemCapture {
     var buffer = period * 8
     try check(alsa.hwParamsSetBufferSizeNear(pcm, hw, &buffer), "snd_pcm_hw_params_set_buffer_size_near", name)
     try check(alsa.hwParams(pcm, hw), "snd_pcm_hw_params", name)
-    return (format, Int(channels), Int(rate))
+    return (Int(channels), Int(rate))
   }
 }

@@ -78,7 +78,7 @@ public final class SystemPCM: PCMDevice {
     handle = nil
   }
 
-  private static func check(_ result: Int32, _ call: String, _ device: String) throws {
+  static func check(_ result: Int32, _ call: String, _ device: String) throws {
     if result < 0 { throw ALSAError(call, code: result, device: device) }
   }
 
@@ -87,23 +87,41 @@ public final class SystemPCM: PCMDevice {
     (.pcm16, SND_PCM_FORMAT_S16_LE),
   ]
 
-  private static func configure(
-    _ pcm: OpaquePointer, name: String, request: PCMRequest, alsa: any ALSACalls
-  ) throws -> PCMConfiguration {
-    let (madeHW, hwParams) = alsa.hwParamsMalloc()
-    try check(madeHW, "snd_pcm_hw_params_malloc", name)
+  /// A hardware-parameter space for `pcm` with interleaved access and the first of our sample
+  /// formats it takes; `body` sets the rest. Playback and capture both start here.
+  /// - Parameter what: how a refusal names the device ("the sound device", "the microphone").
+  static func withHardwareParameters<T>(
+    _ pcm: OpaquePointer, name: String, alsa: any ALSACalls, what: String,
+    _ body: (OpaquePointer, SampleFormat) throws -> T
+  ) throws -> T {
+    let (made, hwParams) = alsa.hwParamsMalloc()
+    try check(made, "snd_pcm_hw_params_malloc", name)
     guard let hw = hwParams else { throw ALSAError("snd_pcm_hw_params_malloc", code: -ENOMEM, device: name) }
     defer { alsa.hwParamsFree(hw) }
     try check(alsa.hwParamsAny(pcm, hw), "snd_pcm_hw_params_any", name)
     try check(
       alsa.hwParamsSetAccess(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access", name)
-
     guard let (format, alsaFormat) = formats.first(where: { alsa.hwParamsTestFormat(pcm, hw, $0.1) == 0 }) else {
       throw ALSAConfigurationError(
-        message: "the sound device '\(name)' takes none of the sample formats we write (float, 32, 24 or 16-bit); "
+        message: "\(what) '\(name)' takes none of the sample formats we use (float, 32, 24 or 16-bit); "
           + "try its plughw: name, which converts")
     }
     try check(alsa.hwParamsSetFormat(pcm, hw, alsaFormat), "snd_pcm_hw_params_set_format", name)
+    return try body(hw, format)
+  }
+
+  private static func configure(
+    _ pcm: OpaquePointer, name: String, request: PCMRequest, alsa: any ALSACalls
+  ) throws -> PCMConfiguration {
+    try withHardwareParameters(pcm, name: name, alsa: alsa, what: "the sound device") { hw, format in
+      try configure(pcm, hw, format, name: name, request: request, alsa: alsa)
+    }
+  }
+
+  private static func configure(
+    _ pcm: OpaquePointer, _ hw: OpaquePointer, _ format: SampleFormat, name: String, request: PCMRequest,
+    alsa: any ALSACalls
+  ) throws -> PCMConfiguration {
 
     var maximum: UInt32 = 0
     try check(alsa.hwParamsGetChannelsMax(hw, &maximum), "snd_pcm_hw_params_get_channels_max", name)

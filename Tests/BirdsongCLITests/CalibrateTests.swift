@@ -61,16 +61,7 @@ import Testing
     // A room at 74 dB SPL on the meter, which the microphone records at -30 dB full scale.
     let feed = RoomFeed(path: folder + "/room.raw", level: RoomFeed.offsetDB - 30)
     defer { feed.stop() }
-    try """
-    pcm.roommic {
-      type file
-      slave.pcm null
-      file "/dev/null"
-      infile "\(feed.path)"
-      format "raw"
-    }
-
-    """.write(toFile: folder + "/.asoundrc", atomically: true, encoding: .utf8)
+    try feed.defineDevice(named: "roommic", inHome: folder)
     let output = folder + "/room-microphone.yaml"
     let script = """
       printf 'seventy-four\\n74\\n' | '\(birdsongBinary)' calibrate --microphone roommic --seconds 2 --output '\(output)'

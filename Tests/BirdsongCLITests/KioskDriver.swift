@@ -46,16 +46,7 @@ final class KioskDriver {
       // defined where a venue would define its own devices (~/.asoundrc).
       let feed = RoomFeed(path: folder + "/room.raw", level: roomLevel)
       room = feed
-      try """
-      pcm.roommic {
-        type file
-        slave.pcm null
-        file "/dev/null"
-        infile "\(feed.path)"
-        format "raw"
-      }
-
-      """.write(toFile: folder + "/.asoundrc", atomically: true, encoding: .utf8)
+      try feed.defineDevice(named: "roommic", inHome: folder)
       try "device: roommic\noffset_db: \(RoomFeed.offsetDB)\n".write(
         toFile: folder + "/microphone.yaml", atomically: true, encoding: .utf8)
       microphone = """
@@ -327,6 +318,21 @@ final class RoomFeed: @unchecked Sendable {
     self.level = level
     _ = FileManager.default.createFile(atPath: path, contents: nil)
     Thread { [self] in write() }.start()
+  }
+
+  /// Defines an ALSA capture device fed from this file (the file plugin's `infile`) in
+  /// `home`/.asoundrc, where ALSA looks when HOME is `home`.
+  func defineDevice(named name: String, inHome home: String) throws {
+    try """
+    pcm.\(name) {
+      type file
+      slave.pcm null
+      file "/dev/null"
+      infile "\(path)"
+      format "raw"
+    }
+
+    """.write(toFile: home + "/.asoundrc", atomically: true, encoding: .utf8)
   }
 
   /// The room's level from now on, dB SPL (over the whole band).

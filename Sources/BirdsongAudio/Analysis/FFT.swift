@@ -1,55 +1,24 @@
+import BirdsongSynthesis
 import Foundation
 
-/// An in-place radix-2 complex FFT of a fixed power-of-two size, twiddles computed once.
+/// An in-place radix-2 complex FFT of a fixed power-of-two size on arrays, for analysis:
+/// Synthesis's `RadixTwoFFT` (one FFT in the project) behind an array interface.
 public struct FFT: Sendable {
   public let size: Int
-  private let cosines: [Double]
-  private let sines: [Double]
-  private let bitReversed: [Int]
+  private let core: RadixTwoFFT
 
   public init(size: Int) {
-    precondition(size >= 2 && size & (size - 1) == 0, "FFT size must be a power of two")
     self.size = size
-    cosines = (0..<size / 2).map { cos(-2 * Double.pi * Double($0) / Double(size)) }
-    sines = (0..<size / 2).map { sin(-2 * Double.pi * Double($0) / Double(size)) }
-    let bits = size.trailingZeroBitCount
-    bitReversed = (0..<size).map { index in
-      var reversed = 0
-      for bit in 0..<bits where index & (1 << bit) != 0 { reversed |= 1 << (bits - 1 - bit) }
-      return reversed
-    }
+    core = RadixTwoFFT(size: size)
   }
 
-  /// Transforms (real, imaginary) in place.
+  /// Transforms (real, imaginary) in place (the forward transform, e^-i).
   public func transform(_ real: inout [Double], _ imaginary: inout [Double]) {
     precondition(real.count == size && imaginary.count == size)
-    for i in 0..<size {
-      let j = bitReversed[i]
-      if j > i {
-        real.swapAt(i, j)
-        imaginary.swapAt(i, j)
+    real.withUnsafeMutableBufferPointer { real in
+      imaginary.withUnsafeMutableBufferPointer { imaginary in
+        core.transform(real.baseAddress!, imaginary.baseAddress!, inverse: false)
       }
-    }
-    var half = 1
-    while half < size {
-      let step = size / (half * 2)
-      var start = 0
-      while start < size {
-        for k in 0..<half {
-          let wr = cosines[k * step]
-          let wi = sines[k * step]
-          let a = start + k
-          let b = a + half
-          let tr = real[b] * wr - imaginary[b] * wi
-          let ti = real[b] * wi + imaginary[b] * wr
-          real[b] = real[a] - tr
-          imaginary[b] = imaginary[a] - ti
-          real[a] += tr
-          imaginary[a] += ti
-        }
-        start += half * 2
-      }
-      half *= 2
     }
   }
 

@@ -17,7 +17,7 @@ public final class HearingLossFilter {
   /// New samples in each of the two blocks a transform filters.
   public let hop: Int
   private let size: Int
-  private let fft: PlainFFT
+  private let fft: RadixTwoFFT
   /// The filter's spectrum (real and imaginary parts).
   private let responseReal: UnsafeMutablePointer<Double>
   private let responseImaginary: UnsafeMutablePointer<Double>
@@ -43,7 +43,7 @@ public final class HearingLossFilter {
     while size < 8 * length { size *= 2 }
     self.size = size
     hop = size - length + 1
-    fft = PlainFFT(size: size)
+    fft = RadixTwoFFT(size: size)
     responseReal = .allocate(capacity: size)
     responseImaginary = .allocate(capacity: size)
     real = .allocate(capacity: size)
@@ -145,79 +145,5 @@ public final class HearingLossFilter {
     // Keep the last taps - 1 inputs as the next blocks' history.
     history.update(from: history + 2 * hop, count: taps - 1)
     gathered = 0
-  }
-}
-
-/// A radix-2 complex FFT on raw buffers, for the render path (no arrays, no allocation).
-struct PlainFFT {
-  let size: Int
-  private let cosines: [Double]
-  /// sin of the forward transform's angles, and of the inverse's.
-  private let forwardSines: [Double]
-  private let inverseSines: [Double]
-  private let reversed: [Int]
-
-  init(size: Int) {
-    precondition(size >= 2 && size & (size - 1) == 0, "FFT size must be a power of two")
-    self.size = size
-    cosines = (0..<size / 2).map { cos(2 * Double.pi * Double($0) / Double(size)) }
-    inverseSines = (0..<size / 2).map { sin(2 * Double.pi * Double($0) / Double(size)) }
-    forwardSines = inverseSines.map { -$0 }
-    let bits = size.trailingZeroBitCount
-    reversed = (0..<size).map { index in
-      var value = 0
-      for bit in 0..<bits where index & (1 << bit) != 0 { value |= 1 << (bits - 1 - bit) }
-      return value
-    }
-  }
-
-  /// In place; the inverse is unscaled (divide by `size`).
-  func transform(_ real: UnsafeMutablePointer<Double>, _ imaginary: UnsafeMutablePointer<Double>, inverse: Bool) {
-    reversed.withUnsafeBufferPointer { reversed in
-      for i in 0..<size {
-        let j = reversed[i]
-        if j > i {
-          swap(&real[i], &real[j])
-          swap(&imaginary[i], &imaginary[j])
-        }
-      }
-    }
-    // The first stage's twiddle is 1: sums and differences only.
-    var pair = 0
-    while pair < size {
-      let (r, i) = (real[pair + 1], imaginary[pair + 1])
-      real[pair + 1] = real[pair] - r
-      imaginary[pair + 1] = imaginary[pair] - i
-      real[pair] += r
-      imaginary[pair] += i
-      pair += 2
-    }
-    cosines.withUnsafeBufferPointer { cosines in
-      (inverse ? inverseSines : forwardSines).withUnsafeBufferPointer { sines in
-        var half = 2
-        while half < size {
-          let step = size / (half * 2)
-          var start = 0
-          while start < size {
-            var k = 0
-            while k < half {
-              let wr = cosines[k * step]
-              let wi = sines[k * step]
-              let a = start + k
-              let b = a + half
-              let tr = real[b] * wr - imaginary[b] * wi
-              let ti = real[b] * wi + imaginary[b] * wr
-              real[b] = real[a] - tr
-              imaginary[b] = imaginary[a] - ti
-              real[a] += tr
-              imaginary[a] += ti
-              k += 1
-            }
-            start += half * 2
-          }
-          half *= 2
-        }
-      }
-    }
   }
 }

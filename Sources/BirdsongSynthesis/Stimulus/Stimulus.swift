@@ -166,14 +166,7 @@ public struct Stimulus: AudioGenerator, Sendable {
           i += steady
           continue
         }
-        var gain = amplitude
-        if position < rampFrames {
-          let s = SineTable.sine(Double(position) * inverseRamp, table)
-          gain *= s * s
-        } else if position >= length - rampFrames {
-          let s = SineTable.sine(Double(length - position) * inverseRamp, table)
-          gain *= s * s
-        }
+        let gain = amplitude * Self.ramp(position, length, rampFrames, inverseRamp, table)
         buffer[i] += gain * nextSample(table, at: position)
         i += 1
       }
@@ -182,19 +175,24 @@ public struct Stimulus: AudioGenerator, Sendable {
     return true
   }
 
+  /// The raised-cosine ramps' gain at `position`: rising over the first `rampFrames`,
+  /// falling over the last, 1 between.
+  @inline(__always)
+  private static func ramp(
+    _ position: Int, _ length: Int, _ rampFrames: Int, _ inverseRamp: Double, _ table: UnsafePointer<Float>
+  ) -> Float {
+    let edge = position < rampFrames ? position : length - position
+    guard edge <= rampFrames else { return 1 }
+    let s = SineTable.sine(Double(edge) * inverseRamp, table)
+    return s * s
+  }
+
   private func renderRecording(_ buffer: UnsafeMutablePointer<Float>, count: Int, inverseRamp: Double) {
     recording.withUnsafeBufferPointer { samples in
       SineTable.values.withUnsafeBufferPointer { table in
         for i in 0..<count {
           let position = time + i
-          var gain = amplitude
-          if position < rampFrames {
-            let s = SineTable.sine(Double(position) * inverseRamp, table.baseAddress!)
-            gain *= s * s
-          } else if position >= length - rampFrames {
-            let s = SineTable.sine(Double(length - position) * inverseRamp, table.baseAddress!)
-            gain *= s * s
-          }
+          let gain = amplitude * Self.ramp(position, length, rampFrames, inverseRamp, table.baseAddress!)
           buffer[i] += gain * samples[position]
         }
       }
@@ -225,14 +223,7 @@ public struct Stimulus: AudioGenerator, Sendable {
           sines[g] = s * turnCos[g] + c * turnSin[g]
         }
         let position = start + i
-        var gain = amplitude
-        if position < rampFrames {
-          let s = SineTable.sine(Double(position) * inverseRamp, table.baseAddress!)
-          gain *= s * s
-        } else if position >= length - rampFrames {
-          let s = SineTable.sine(Double(length - position) * inverseRamp, table.baseAddress!)
-          gain *= s * s
-        }
+        let gain = amplitude * Self.ramp(position, length, rampFrames, inverseRamp, table.baseAddress!)
         buffer[i] += gain * Float(total.sum())
       }
     }

@@ -103,16 +103,8 @@ extension Birdsong {
     @Option(help: ArgumentHelp("Also draw a spectrogram PNG with the band marked.", valueName: "png"))
     var spectrogram: String?
 
-    @Option(
-      help: ArgumentHelp(
-        "As the median person of this age hears it (ISO 7029:2017, 18 to 80).", valueName: "years"))
-    var heardAtAge: Double?
-
-    @Option(help: "With --heard-at-age: female or male (default: the mean of the two).")
-    var sex: String?
-
-    @Option(help: ArgumentHelp("As someone with this audiogram hears it.", valueName: "Hz:dBHL,..."))
-    var heardWith: String?
+    @OptionGroup(title: "As others hear it")
+    var hearingOptions: HearingOptions
 
     func run() throws {
       Interruption.install()
@@ -146,7 +138,7 @@ extension Birdsong {
       if start != nil, installation == nil { throw fail("--start goes with --installation") }
       if preview, installation == nil { throw fail("--preview goes with --installation") }
 
-      let hearing = try hearingProfile(age: heardAtAge, sex: sex, audiogram: heardWith)
+      let hearing = try hearingOptions.profile()
       let job = try makeJob(seconds: seconds)
       let rate = job.mixer.sampleRate
       let frames = Int((job.seconds * rate).rounded())
@@ -171,11 +163,7 @@ extension Birdsong {
         } ?? files
       let destination: any AudioOutput =
         preview ? StereoPreview(wrapping: heard, channels: job.mixer.channels) : heard
-      if let program = job.program {
-        try play(program, to: destination, files: files, frames: frames, writer: writer)
-      } else {
-        try play(MixerProgram(job.mixer), to: destination, files: files, frames: frames, writer: writer)
-      }
+      try play(job, to: destination, files: files, frames: frames, writer: writer)
       if let analyser, let spectrogram {
         let panels =
           preview
@@ -204,13 +192,12 @@ extension Birdsong {
     /// The awareness clip: the sweep rendered once, heard through a 20-year-old's ears and a
     /// 70-year-old's, and laid out bird by bird (20, a short pause, 70, a longer pause).
     private func renderAwareness(format: SampleFormat) throws {
-      if heardAtAge != nil || heardWith != nil || duration != nil || preview {
+      if hearingOptions.isGiven || duration != nil || preview {
         throw fail("--awareness makes its own clip: leave out --heard-at-age, --heard-with, --duration and --preview")
       }
       let ages = (young: 20.0, old: 70.0)
-      // Both ages lie in ISO 7029's range: only a wrong --sex can fail here.
-      let young = try hearingProfile(age: ages.young, sex: sex, audiogram: nil)!
-      let old = try hearingProfile(age: ages.old, sex: sex, audiogram: nil)!
+      let young = try hearingOptions.median(age: ages.young)
+      let old = try hearingOptions.median(age: ages.old)
       let rate = Double(sampleRate ?? 48000)
       let mixer = Mixer(channels: 1, sampleRate: rate, capDBFS: cap ?? -1)
       let sweep = try SpeciesSweep(species: try requireCatalogue(), sampleRate: rate, seed: seed ?? 1)
@@ -248,7 +235,7 @@ extension Birdsong {
           pairs[2 * index + 1] = heardOld[index]
         }
         try pairs.withUnsafeBufferPointer { try analyser.write($0) }
-        let who = sex.map { $0.lowercased() == "female" ? "WOMEN" : "MEN" } ?? "PEOPLE"
+        let who = hearingOptions.sex.map { $0.lowercased() == "female" ? "WOMEN" : "MEN" } ?? "PEOPLE"
         let panels = [ages.young, ages.old].map { age in
           Spectrogram.Panel(
             title: "THE BIRDS LOW TO HIGH AS MOST \(who) AGED \(Int(age)) HEAR THEM (ISO 7029)", band: nil)
@@ -272,12 +259,19 @@ extension Birdsong {
       let files = SinkOutput([analyser], writerThread: false)
       let destination: any AudioOutput =
         preview ? StereoPreview(wrapping: files, channels: job.mixer.channels) : files
-      if let program = job.program {
-        try play(program, to: destination, files: files, frames: frames, writer: nil)
-      } else {
-        try play(MixerProgram(job.mixer), to: destination, files: files, frames: frames, writer: nil)
-      }
+      try play(job, to: destination, files: files, frames: frames, writer: nil)
       return analyser
+    }
+
+    /// Plays the job: its installation program (with --start), else its mixer.
+    private func play(
+      _ job: Job, to destination: any AudioOutput, files: SinkOutput, frames: Int, writer: WAVWriter?
+    ) throws {
+      if let program = job.program {
+        try play(program, to: destination, files: files, frames: frames, writer: writer)
+      } else {
+        try play(MixerProgram(job.mixer), to: destination, files: files, frames: frames, writer: writer)
+      }
     }
 
     /// Plays a program into the files through the runtime, with a progress bar; Ctrl-C leaves

@@ -54,16 +54,8 @@ extension Birdsong {
       help: "Mix every box to stereo, each panned to its own place: hear the installation on a laptop or headphones.")
     var preview = false
 
-    @Option(
-      help: ArgumentHelp(
-        "With --preview: as the median person of this age hears it (ISO 7029:2017, 18 to 80).", valueName: "years"))
-    var heardAtAge: Double?
-
-    @Option(help: "With --heard-at-age: female or male (default: the mean of the two).")
-    var sex: String?
-
-    @Option(help: ArgumentHelp("With --preview: as someone with this audiogram hears it.", valueName: "Hz:dBHL,..."))
-    var heardWith: String?
+    @OptionGroup(title: "As others hear it")
+    var hearingOptions: HearingOptions
 
     @Option(help: "How much to log: debug (every song), info, notice, warning, error.")
     var logLevel: String = "info"
@@ -75,7 +67,7 @@ extension Birdsong {
         throw fail("--log-level must be one of debug, info, notice, warning, error; not '\(logLevel)'")
       }
       let seconds = try parseDuration(duration)
-      let hearing = try hearingProfile(age: heardAtAge, sex: sex, audiogram: heardWith)
+      let hearing = try hearingOptions.profile()
       if hearing != nil, !preview {
         throw fail("--heard-at-age and --heard-with go with --preview: the boxes themselves sing for real ears")
       }
