@@ -6,14 +6,15 @@ import Foundation
 /// the kiosk drives it live and `check simulate` drives it with simulated listeners.
 public struct CheckProcedure: Sendable {
   public struct Settings: Sendable {
-    /// In test order; a repeat of the first frequency at the end is the retest.
+    /// In test order; a repeat of the first frequency at the end is the retest (first ear only).
     public var frequencies: [Double] = [1000, 2000, 4000, 6000, 8000, 500, 1000]
     public var ears: [Ear] = [.right, .left]
-    public var maxPresentations = 10
+    public var maxPresentations = 14
     public var minPresentations = 3
-    /// Stop a frequency once the posterior is this narrow (dB). 4 dB with the mixture prior
-    /// below keeps the median check under 5 minutes (`check simulate --shapes` compares).
-    public var targetSD = 4.0
+    /// Stop a frequency once the posterior is this narrow (dB). 3.25 dB, with the listener's
+    /// spread learnt across frequencies, keeps the median check under 5 minutes
+    /// (`check simulate` and `check simulate --shapes` compare).
+    public var targetSD = 3.25
     /// Share of trials that are silent catch trials.
     public var catchTrialRate = 0.1
     public var floor = -10.0
@@ -46,6 +47,10 @@ public struct CheckProcedure: Sendable {
     public var level: Double?
     /// Silence before the tone, seconds (random, so the visitor cannot guess the moment).
     public var pause: Double
+
+    public init(point: TestPoint, level: Double?, pause: Double) {
+      (self.point, self.level, self.pause) = (point, level, pause)
+    }
   }
 
   /// What the visitor did during a trial.
@@ -83,16 +88,20 @@ public struct CheckProcedure: Sendable {
   public private(set) var trials = 0
   private var points: [TestPoint]
   private var estimator: ThresholdEstimator?
+  /// What the frequencies finished so far say of the visitor's psychometric spread.
+  private var spreadWeights: [Double]?
   private var current: Trial?
   private var random: SeededGenerator
 
   public init(settings: Settings = Settings(), seed: UInt64) {
     self.settings = settings
     random = SeededGenerator(seed: seed)
+    // The retest belongs to the first ear tested, as in clinical practice: it checks that the
+    // visitor has understood the task, and by then the second ear needs no such check.
     var points: [TestPoint] = []
-    for ear in settings.ears {
+    for (index, ear) in settings.ears.enumerated() {
       var seen: Set<Double> = []
-      for frequency in settings.frequencies {
+      for frequency in settings.frequencies where index == 0 || !seen.contains(frequency) {
         points.append(TestPoint(ear: ear, frequency: frequency, isRetest: seen.contains(frequency)))
         seen.insert(frequency)
       }
@@ -112,7 +121,7 @@ public struct CheckProcedure: Sendable {
       let prior = prior(for: point)
       estimator = ThresholdEstimator(
         priorMean: prior.mean, priorSD: prior.sd, broadWeight: prior.broadWeight, floor: settings.floor,
-        ceiling: settings.ceiling(at: point.frequency))
+        ceiling: settings.ceiling(at: point.frequency), spreadWeights: spreadWeights, secondGuess: prior.second)
       (heardAtCeiling, missedAtCeiling, heardLevels) = (0, 0, [])
     }
     let pause = random.uniform(1.0...1.9)
@@ -155,6 +164,7 @@ public struct CheckProcedure: Sendable {
     let supported = heardLevels.filter { $0 >= mean - 5 }.count >= 2
     let pressedAgainstTop =
       finishing && (estimator!.probabilityAbove(top) > 0.5 || (mean > top - 5 && !supported))
+    if silentAtTop || pressedAgainstTop || finishing { spreadWeights = estimator!.spreadWeights }
     if silentAtTop || pressedAgainstTop {
       outcomes.append(
         Outcome(point: trial.point, threshold: nil, presentations: done, outOfRange: true, noResponseAt: top))
@@ -162,7 +172,7 @@ public struct CheckProcedure: Sendable {
       estimator = nil
       return
     }
-    if (done >= settings.minPresentations && sd <= settings.targetSD) || done >= settings.maxPresentations {
+    if finishing {
       let settled = sd <= settings.targetSD + 1.5
       // Nothing quieter than the floor is ever played, so no threshold below it is claimed.
       outcomes.append(
@@ -192,18 +202,22 @@ public struct CheckProcedure: Sendable {
   }
 
   /// The very first frequency starts from a wide prior; every later one from the nearest
-  /// frequency already measured in that ear, or, for an ear's first, from the other ear at
-  /// the same frequency: most people's ears are alike, and the broad share of the mixture
-  /// covers those whose are not. (The other ear for every frequency saved more time, but cost
-  /// a one-sided loss a minute: `check simulate --shapes`.)
-  private func prior(for point: TestPoint) -> (mean: Double, sd: Double, broadWeight: Double) {
-    let measured = outcomes.filter { $0.point.ear == point.ear && $0.threshold != nil }
+  /// frequency already measured in that ear and, where it has been measured, the other ear at
+  /// the same frequency: two guesses, each a mixture whose broad share covers a notch, a cliff
+  /// or ears that differ. Where the guesses agree the prior is narrow and the frequency quick;
+  /// where they disagree the tones soon tell which is right. A neighbour with no response
+  /// counts as just above the loudest level played there, so a visitor who hears nothing is
+  /// not walked up from 20 dB at every frequency.
+  private func prior(for point: TestPoint) -> (mean: Double, sd: Double, broadWeight: Double, second: Double?) {
+    let level = { (outcome: Outcome) in outcome.threshold ?? outcome.noResponseAt.map { $0 + 5 } }
+    let measured = outcomes.filter { $0.point.ear == point.ear && level($0) != nil }
     let distance = { (outcome: Outcome) in abs(log(outcome.point.frequency / point.frequency)) }
     let neighbour = measured.min(by: { distance($0) < distance($1) })
     let otherEar = outcomes.first {
-      $0.point.ear != point.ear && $0.point.frequency == point.frequency && !$0.point.isRetest && $0.threshold != nil
+      $0.point.ear != point.ear && $0.point.frequency == point.frequency && !$0.point.isRetest && level($0) != nil
     }
-    guard let guess = neighbour ?? otherEar else { return (20, 20, 0) }
-    return (guess.threshold!, settings.neighbourPriorSD, settings.broadPriorWeight)
+    guard let guess = neighbour ?? otherEar else { return (20, 20, 0, nil) }
+    let second = neighbour != nil ? otherEar.flatMap(level) : nil
+    return (level(guess)!, settings.neighbourPriorSD, settings.broadPriorWeight, second)
   }
 }

@@ -42,8 +42,10 @@ public struct CheckSimulation: Sendable {
       var procedure = CheckProcedure(settings: settings, seed: seed &+ UInt64(run))
       var seconds = 0.0
       while case .present(let trial) = procedure.next() {
-        seconds += TrialTiming.seconds(of: trial)
-        procedure.record(listener.respond(to: trial, random: &random))
+        let response = listener.respond(to: trial, random: &random)
+        seconds += TrialTiming.seconds(
+          of: trial, response: response, reaction: listener.reactionTime(random: &random), into: random.unit())
+        procedure.record(response)
       }
       report.runs += 1
       if let reason = CheckResult(procedure: procedure, calibrated: true).unreliableBecause {

@@ -16,6 +16,10 @@ public struct SimulatedListener: Sendable {
     self.thresholds = thresholds
   }
 
+  /// Seconds from a tone's start to the press: simple reaction times to tones are 0.3-0.5 s
+  /// in young adults, longer with age and near threshold, so drawn from 0.4 to 1.2 s.
+  public func reactionTime(random: inout SeededGenerator) -> Double { random.uniform(0.4...1.2) }
+
   public func threshold(_ point: TestPoint) -> Double {
     thresholds[point.ear]?[point.frequency] ?? 0
   }

@@ -1,4 +1,5 @@
 import BirdsongCore
+import Foundation
 import HearingCheck
 import Testing
 
@@ -25,6 +26,74 @@ import Testing
       }))
   }
 
+  @Test func aVisitorWhoHearsNothingIsNotWalkedUpFromTheStartAtEveryFrequency() {
+    let deaf = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 120.0) })
+    var random = SeededGenerator(seed: 7)
+    var procedure = CheckProcedure(seed: 7)
+    let listener = SimulatedListener(thresholds: [.right: deaf, .left: deaf])
+    var seconds = 0.0
+    while case .present(let trial) = procedure.next() {
+      let response = listener.respond(to: trial, random: &random)
+      seconds += TrialTiming.seconds(of: trial, response: response, reaction: 0.6, into: 0.5)
+      procedure.record(response)
+    }
+    #expect(procedure.outcomes.allSatisfy { $0.noResponseAt == 80 })
+    // After the first frequency each starts at the loudest level: a few tones each, not a
+    // climb from 20 dB HL (which took over eight minutes).
+    let later = procedure.outcomes.dropFirst().map(\.presentations)
+    #expect(Double(later.reduce(0, +)) / Double(later.count) <= 4, "\(later)")
+    #expect(seconds < 240, "\(Int(seconds)) s")
+  }
+
+  @Test func learnsTheListenersSpreadAndGivesAShallowListenerMoreTones() {
+    let truth: [Double: Double] = [500: 20, 1000: 20, 2000: 25, 4000: 35, 6000: 40, 8000: 45]
+    func run(spread: Double) -> (presentations: Double, spreadWeights: [Double]) {
+      var presentations = 0.0
+      var weights = [Double](repeating: 0, count: ThresholdEstimator.spreads.count)
+      for seed in 1...40 {
+        var listener = SimulatedListener(thresholds: [.right: truth, .left: truth])
+        listener.spread = spread
+        var random = SeededGenerator(seed: UInt64(seed))
+        var estimator = ThresholdEstimator(priorMean: 20, priorSD: 20)
+        for _ in 0..<60 {
+          let level = estimator.nextLevel
+          let trial = CheckProcedure.Trial(point: TestPoint(ear: .right, frequency: 4000), level: level, pause: 0)
+          estimator.record(level: level, heard: listener.respond(to: trial, random: &random) == .heard)
+        }
+        let learnt = estimator.spreadWeights
+        let peak = learnt.max()!
+        let shares = learnt.map { exp($0 - peak) }
+        let total = shares.reduce(0, +)
+        weights = zip(weights, shares).map { $0 + $1 / total / 40 }
+        var procedure = CheckProcedure(seed: UInt64(seed))
+        while case .present(let trial) = procedure.next() {
+          procedure.record(listener.respond(to: trial, random: &random))
+        }
+        presentations += Double(procedure.outcomes.map(\.presentations).reduce(0, +)) / 13 / 40
+      }
+      return (presentations, weights)
+    }
+    let steep = run(spread: 1)
+    let shallow = run(spread: 4)
+    // Sixty answers near threshold say something of which kind of listener this is (tones
+    // at the threshold itself say nothing of the spread, so not much) ...
+    let spreads = ThresholdEstimator.spreads
+    let mean = { (w: [Double]) in zip(spreads, w).map { $0 * $1 }.reduce(0, +) }
+    #expect(mean(steep.spreadWeights) + 0.5 < mean(shallow.spreadWeights), "\(steep) vs \(shallow)")
+    // ... and the check spends its tones where they are needed.
+    #expect(shallow.presentations > steep.presentations + 1, "\(steep.presentations) vs \(shallow.presentations)")
+  }
+
+  @Test func aPressEndsATrialSoonerThanSilence() {
+    let trial = CheckProcedure.Trial(point: TestPoint(ear: .left, frequency: 1000), level: 30, pause: 1.5)
+    let silent = TrialTiming.seconds(of: trial, response: .notHeard, reaction: 0.5, into: 0.5)
+    #expect(silent == 1.5 + TrialTiming.toneSeconds + TrialTiming.responseWindow)
+    // A press during the tone lets the tone finish; a slow one in the window ends it there.
+    #expect(TrialTiming.seconds(of: trial, response: .heard, reaction: 0.5, into: 0.5) == 1.5 + TrialTiming.toneSeconds)
+    #expect(TrialTiming.seconds(of: trial, response: .heard, reaction: 1.4, into: 0.5) == 2.9)
+    #expect(TrialTiming.seconds(of: trial, response: .pressedTooEarly, reaction: 0.5, into: 0.5) == 0.75)
+  }
+
   @Test func thresholdsBeyondTheLoudestLevelAreNoResponseNotANumber() {
     // 6 and 8 kHz beyond the 80 dB HL the check may play; the rest within reach.
     let truth: [Double: Double] = [500: 20, 1000: 30, 2000: 50, 4000: 70, 6000: 100, 8000: 110]
@@ -44,7 +113,7 @@ import Testing
     #expect(high.contains { $0.noResponseAt == 80 && $0.threshold == nil && $0.outOfRange })
   }
 
-  @Test func testsEachEarAtEveryFrequencyWithARetestAndCatchTrials() {
+  @Test func testsEachEarAtEveryFrequencyWithARetestInTheFirstAndCatchTrials() {
     var procedure = CheckProcedure(seed: 2)
     var random = SeededGenerator(seed: 2)
     let flat = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 10.0) })
@@ -54,8 +123,9 @@ import Testing
       pauses.append(trial.pause)
       procedure.record(listener.respond(to: trial, random: &random))
     }
-    #expect(procedure.outcomes.count == 14)
-    #expect(procedure.outcomes.filter(\.point.isRetest).count == 2)
+    // Seven points in the first ear (the 1 kHz retest last), six in the second.
+    #expect(procedure.outcomes.count == 13)
+    #expect(procedure.outcomes.filter(\.point.isRetest).map(\.point.ear) == [.right])
     #expect(procedure.catchTrials > 0)
     #expect(pauses.allSatisfy { $0 >= 1.0 && $0 <= 1.9 } && Set(pauses).count > 10)
   }

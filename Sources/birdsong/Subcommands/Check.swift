@@ -45,6 +45,12 @@ extension Birdsong {
       @Option(help: "The share of a broad prior mixed into it, 0-1 (to compare procedures).")
       var priorBroadWeight: Double?
 
+      @Option(help: "Stop a frequency once the estimate is this sure, SD in dB (to compare procedures).")
+      var targetSD: Double?
+
+      @Option(help: "At most this many tones per frequency (to compare procedures).")
+      var maxPresentations: Int?
+
       @Flag(
         help:
           "Every audiogram shape (flat, sloping, notches, reverse, cookie bite, one ear, asymmetric, profound), with listeners who vary (spread 1-4 dB, presses in silence 0-5 %, lapses 0-3 %): a table per shape and frequency."
@@ -71,6 +77,14 @@ extension Birdsong {
         if let priorBroadWeight {
           guard (0...1).contains(priorBroadWeight) else { throw fail("--prior-broad-weight must be between 0 and 1") }
           settings.broadPriorWeight = priorBroadWeight
+        }
+        if let targetSD {
+          guard (1...10).contains(targetSD) else { throw fail("--target-sd must be between 1 and 10 dB") }
+          settings.targetSD = targetSD
+        }
+        if let maxPresentations {
+          guard (3...30).contains(maxPresentations) else { throw fail("--max-presentations must be between 3 and 30") }
+          settings.maxPresentations = maxPresentations
         }
         if shapes {
           print(Self.shapeTable(listeners: listeners, seed: seed, settings: settings))
