@@ -201,7 +201,8 @@ public struct CheckProcedure: Sendable {
     estimator = nil
   }
 
-  /// The very first frequency starts from a wide prior; every later one from the nearest
+  /// The very first frequency starts from a wide prior (with the broad share, for a visitor
+  /// who hears little anywhere); every later one from the nearest
   /// frequency already measured in that ear and, where it has been measured, the other ear at
   /// the same frequency: two guesses, each a mixture whose broad share covers a notch, a cliff
   /// or ears that differ. Where the guesses agree the prior is narrow and the frequency quick;
@@ -216,7 +217,7 @@ public struct CheckProcedure: Sendable {
     let otherEar = outcomes.first {
       $0.point.ear != point.ear && $0.point.frequency == point.frequency && !$0.point.isRetest && level($0) != nil
     }
-    guard let guess = neighbour ?? otherEar else { return (20, 20, 0, nil) }
+    guard let guess = neighbour ?? otherEar else { return (20, 20, settings.broadPriorWeight, nil) }
     let second = neighbour != nil ? otherEar.flatMap(level) : nil
     return (level(guess)!, settings.neighbourPriorSD, settings.broadPriorWeight, second)
   }
