@@ -8,6 +8,8 @@ public struct CheckSimulation: Sendable {
     /// Estimate minus truth, per frequency (the retest counts with its frequency).
     public var errors: [Double: [Double]] = [:]
     public var notMeasured = 0
+    /// Each measured estimate's error and tones, with the listener's psychometric spread.
+    public var bySpread: [(spread: Double, error: Double, presentations: Int)] = []
     public var measured = 0
     public var durations: [Double] = []
     public var presentations: [Int] = []
@@ -64,7 +66,8 @@ public struct CheckSimulation: Sendable {
         if outcome.noResponseAt != nil { report.noResponseWithinRange += 1 }
         if let threshold = outcome.threshold {
           report.measured += 1
-          report.errors[outcome.point.frequency, default: []].append(threshold - listener.threshold(outcome.point))
+          report.errors[outcome.point.frequency, default: []].append(threshold - truth)
+          report.bySpread.append((listener.spread, threshold - truth, outcome.presentations))
         } else {
           report.notMeasured += 1
         }

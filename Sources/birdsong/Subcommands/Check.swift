@@ -126,6 +126,7 @@ extension Birdsong {
             + "   beyond: numbers   median   p95",
         ]
         var worst = (share: 1.0, label: "")
+        var bySpread: [(spread: Double, error: Double, presentations: Int)] = []
         for shape in AudiogramShape.allCases {
           let report = CheckSimulation.run(listeners: listeners, seed: seed, settings: settings) { random in
             var listener = SimulatedListener(thresholds: shape.thresholds)
@@ -140,6 +141,7 @@ extension Birdsong {
             if share < worst.share { worst = (share, "\(shape.rawValue) at \(Int(frequency)) Hz") }
             return String(format: "%5.0f%%", share * 100)
           }
+          bySpread += report.bySpread
           let durations = report.durations.sorted()
           lines.append(
             shape.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0) + cells.joined()
@@ -148,6 +150,15 @@ extension Birdsong {
                 durations[durations.count / 2], durations[Int(Double(durations.count - 1) * 0.95)]))
         }
         lines.append(String(format: "worst: %.0f %% within 5 dB (%@)", worst.share * 100, worst.label))
+        // Where the misses come from: listeners whose "heard" fades slowly into "not heard".
+        let edges = [1.0, 2, 3, 4]
+        let bands = zip(edges, edges.dropFirst()).map { low, high in
+          let group = bySpread.filter { $0.spread >= low && $0.spread < high }
+          let within = Double(group.filter { abs($0.error) <= 5 }.count) / Double(max(group.count, 1)) * 100
+          let tones = Double(group.map(\.presentations).reduce(0, +)) / Double(max(group.count, 1))
+          return String(format: "%.0f-%.0f dB %.1f %% (%.1f tones)", low, high, within, tones)
+        }
+        lines.append("by the listener's spread, all shapes: " + bands.joined(separator: ", "))
         return lines.joined(separator: "\n")
       }
 
