@@ -9,6 +9,7 @@ public enum AudiogramShape: String, CaseIterable, Sendable {
   case steepSlope = "steep slope"
   case notch4k = "notch at 4 kHz"
   case notch6k = "notch at 6 kHz"
+  case notchOneEar = "notch, left ear only"
   case reverseSlope = "reverse slope"
   case cookieBite = "cookie bite"
   case unilateral = "one ear (left 60)"
@@ -34,6 +35,10 @@ public enum AudiogramShape: String, CaseIterable, Sendable {
     // Noise-induced: a dip at 4 (or 6) kHz with better hearing on both sides.
     case .notch4k: right = [15, 15, 15, 60, 45, 30]
     case .notch6k: right = [10, 10, 15, 25, 55, 30]
+    // A shooter's notch, worse on the side away from the shoulder.
+    case .notchOneEar:
+      right = [10, 10, 15, 20, 25, 25]
+      left = [10, 10, 15, 55, 40, 30]
     case .reverseSlope: right = [60, 50, 40, 25, 20, 20]
     case .cookieBite: right = [15, 35, 50, 35, 20, 15]
     case .unilateral:

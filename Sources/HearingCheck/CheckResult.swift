@@ -60,7 +60,7 @@ public struct CheckResult: Sendable {
 
   public func threshold(_ ear: Ear, _ frequency: Double) -> Double? { outcome(ear, frequency)?.threshold }
 
-  /// The largest disagreement between a measurement and its retest, over both ears.
+  /// The largest disagreement between a measurement and its retest (the first ear's 1 kHz).
   public var retestDifference: Double? {
     let differences = outcomes.filter(\.point.isRetest).compactMap { retest -> Double? in
       guard let again = retest.threshold, let first = threshold(retest.point.ear, retest.point.frequency) else {

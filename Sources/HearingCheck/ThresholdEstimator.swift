@@ -30,20 +30,24 @@ public struct ThresholdEstimator: Sendable {
   ///   (`broadSD`), so that evidence against the guess (a notch next to good hearing) wins
   ///   within a few tones instead of being outweighed by it. `spreadWeights` (log, one per
   ///   `spreads`) is what earlier frequencies learnt of this listener's spread. A
-  ///   `secondGuess` (the other ear) multiplies in a second such mixture around it.
+  ///   `secondGuess` (the other ear) adds a second such mixture around it, as likely as the
+  ///   first: either may be right, and the first tones tell which.
   public init(
     priorMean: Double, priorSD: Double, broadSD: Double = 30, broadWeight: Double = 0, floor: Double = -10,
     ceiling: Double = 90, spreadWeights: [Double]? = nil, secondGuess: Double? = nil
   ) {
     self.floor = floor
     self.ceiling = ceiling
+    let guesses = [priorMean] + (secondGuess.map { [$0] } ?? [])
     let thresholdPrior = Self.grid.map { t in
-      (secondGuess.map { [priorMean, $0] } ?? [priorMean]).reduce(0.0) { sum, guess in
-        let narrow = exp(-0.5 * pow((t - guess) / priorSD, 2)) / priorSD
-        let broad = exp(-0.5 * pow((t - guess) / broadSD, 2)) / broadSD
-        return sum + log((1 - broadWeight) * narrow + broadWeight * broad + 1e-300)
-      }
+      log(
+        guesses.reduce(0.0) { sum, guess in
+          let narrow = exp(-0.5 * pow((t - guess) / priorSD, 2)) / priorSD
+          let broad = exp(-0.5 * pow((t - guess) / broadSD, 2)) / broadSD
+          return sum + ((1 - broadWeight) * narrow + broadWeight * broad) / Double(guesses.count)
+        } + 1e-300)
     }
+    precondition(spreadWeights.map { $0.count == Self.spreads.count } ?? true, "one weight per spread")
     let weights = spreadWeights ?? Self.spreadPrior.map { log($0) }
     logPosterior = weights.flatMap { w in thresholdPrior.map { $0 + w } }
   }

@@ -45,6 +45,24 @@ import Testing
     #expect(seconds < 240, "\(Int(seconds)) s")
   }
 
+  @Test func anEarThatHearsNothingIsNoGuessForTheOther() {
+    let deaf = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 120.0) })
+    let good = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 10.0) })
+    let listener = SimulatedListener(thresholds: [.right: deaf, .left: good])
+    for seed in 1...10 {
+      var random = SeededGenerator(seed: UInt64(seed))
+      var procedure = CheckProcedure(seed: UInt64(seed))
+      var firstLeft: Double?
+      while case .present(let trial) = procedure.next() {
+        if trial.point.ear == .left, firstLeft == nil { firstLeft = trial.level }
+        procedure.record(listener.respond(to: trial, random: &random))
+      }
+      // The left ear starts from the usual wide guess, not from "no response at 80" on the right.
+      #expect(firstLeft.map { $0 <= 40 } ?? false, "seed \(seed): the left ear began at \(firstLeft ?? .nan) dB HL")
+      #expect(procedure.outcomes.filter { $0.point.ear == .right }.allSatisfy { $0.noResponseAt != nil })
+    }
+  }
+
   @Test func learnsTheListenersSpreadAndGivesAShallowListenerMoreTones() {
     let truth: [Double: Double] = [500: 20, 1000: 20, 2000: 25, 4000: 35, 6000: 40, 8000: 45]
     func run(spread: Double) -> (presentations: Double, spreadWeights: [Double]) {
@@ -118,16 +136,23 @@ import Testing
     var random = SeededGenerator(seed: 2)
     let flat = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 10.0) })
     let listener = SimulatedListener(thresholds: [.right: flat, .left: flat])
-    var pauses: [Double] = []
+    var pauses: [(pause: Double, afterMiss: Bool)] = []
+    var missed = false
     while case .present(let trial) = procedure.next() {
-      pauses.append(trial.pause)
-      procedure.record(listener.respond(to: trial, random: &random))
+      pauses.append((trial.pause, missed))
+      let response = listener.respond(to: trial, random: &random)
+      procedure.record(response)
+      missed = response == .notHeard
     }
     // Seven points in the first ear (the 1 kHz retest last), six in the second.
     #expect(procedure.outcomes.count == 13)
     #expect(procedure.outcomes.filter(\.point.isRetest).map(\.point.ear) == [.right])
     #expect(procedure.catchTrials > 0)
-    #expect(pauses.allSatisfy { $0 >= 1.0 && $0 <= 1.9 } && Set(pauses).count > 10)
+    // Random pauses; shorter after an unanswered tone, whose window was already a silence.
+    let afterAnswer = pauses.filter { !$0.afterMiss }.map(\.pause)
+    let afterMiss = pauses.filter(\.afterMiss).map(\.pause)
+    #expect(afterAnswer.allSatisfy { $0 >= 1.0 && $0 <= 1.9 } && Set(afterAnswer).count > 10)
+    #expect(afterMiss.allSatisfy { $0 >= 0.3 && $0 <= 1.2 } && Set(afterMiss).count > 10)
   }
 
   /// The targets, on listeners of 20 to 80 from ISO 7029 with 5 % false presses.

@@ -149,11 +149,11 @@ extension Birdsong {
                 format: "   %4d of %-5d  %4.0f s  %4.0f s", report.beyondRangeGivenANumber, report.beyondRange,
                 durations[durations.count / 2], durations[Int(Double(durations.count - 1) * 0.95)]))
         }
-        lines.append(String(format: "worst: %.0f %% within 5 dB (%@)", worst.share * 100, worst.label))
+        lines.append(String(format: "worst: %.1f %% within 5 dB (%@)", worst.share * 100, worst.label))
         // Where the misses come from: listeners whose "heard" fades slowly into "not heard".
         let edges = [1.0, 2, 3, 4]
         let bands = zip(edges, edges.dropFirst()).map { low, high in
-          let group = bySpread.filter { $0.spread >= low && $0.spread < high }
+          let group = bySpread.filter { $0.spread >= low && ($0.spread < high || high == edges.last) }
           let within = Double(group.filter { abs($0.error) <= 5 }.count) / Double(max(group.count, 1)) * 100
           let tones = Double(group.map(\.presentations).reduce(0, +)) / Double(max(group.count, 1))
           return String(format: "%.0f-%.0f dB %.1f %% (%.1f tones)", low, high, within, tones)
