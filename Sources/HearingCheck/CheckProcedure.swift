@@ -21,6 +21,10 @@ public struct CheckProcedure: Sendable {
     /// clinical rule), and the check spends its time on tones rather than waiting.
     public var pause: ClosedRange<Double> = 1.0...1.9
     public var pauseAfterMiss: ClosedRange<Double> = 0.3...1.2
+    /// Where the visitor confirmed the headphone check's 1 kHz tone in each ear (dB HL; it
+    /// starts at 40 and grows 10 dB each time it repeats): the first tones at 1 kHz in that
+    /// ear start just below it rather than at 20 dB HL.
+    public var checkToneHeardAt: [Ear: Double] = [:]
     /// Share of trials that are silent catch trials.
     public var catchTrialRate = 0.1
     public var floor = -10.0
@@ -211,13 +215,12 @@ public struct CheckProcedure: Sendable {
   }
 
   /// The very first frequency starts from a wide prior (with the broad share, for a visitor
-  /// who hears little anywhere); every later one from the nearest
-  /// frequency already measured in that ear and, where it has been measured, the other ear at
-  /// the same frequency: two guesses, each a mixture whose broad share covers a notch, a cliff
-  /// or ears that differ. Where the guesses agree the prior is narrow and the frequency quick;
-  /// where they disagree the tones soon tell which is right. A neighbour with no response
-  /// counts as just above the loudest level played there, so a visitor who hears nothing is
-  /// not walked up from 20 dB at every frequency.
+  /// who hears little anywhere), or from where the headphone check was heard; every later one
+  /// from the nearest frequency already measured in that ear and, where it has been measured,
+  /// the other ear at the same frequency: two guesses, equally likely, each a mixture whose
+  /// broad share covers a notch, a cliff or ears that differ; the first tones tell which is
+  /// right. A neighbour with no response counts as just above the loudest level played
+  /// there, so a visitor who hears nothing is not walked up from 20 dB at every frequency.
   private func prior(for point: TestPoint) -> (mean: Double, sd: Double, broadWeight: Double, second: Double?) {
     let level = { (outcome: Outcome) in outcome.threshold ?? outcome.noResponseAt.map { $0 + 5 } }
     let measured = outcomes.filter { $0.point.ear == point.ear && level($0) != nil }
@@ -228,7 +231,14 @@ public struct CheckProcedure: Sendable {
     let otherEar = outcomes.first {
       $0.point.ear != point.ear && $0.point.frequency == point.frequency && !$0.point.isRetest && $0.threshold != nil
     }
-    guard let guess = neighbour ?? otherEar else { return (20, 20, settings.broadPriorWeight, nil) }
+    guard let guess = neighbour ?? otherEar else {
+      // Heard only once the check tone had grown louder than 40: the threshold is probably
+      // just below where it was heard (and certainly not at 20).
+      if point.frequency == 1000, let heard = settings.checkToneHeardAt[point.ear], heard > 40 {
+        return (heard - 10, settings.neighbourPriorSD, settings.broadPriorWeight, nil)
+      }
+      return (20, 20, settings.broadPriorWeight, nil)
+    }
     let second = neighbour != nil ? otherEar.flatMap(level) : nil
     return (level(guess)!, settings.neighbourPriorSD, settings.broadPriorWeight, second)
   }

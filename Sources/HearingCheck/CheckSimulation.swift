@@ -5,6 +5,9 @@ import Foundation
 public struct CheckSimulation: Sendable {
   public struct Report: Sendable {
     public var runs = 0
+    /// Visitors who heard nothing in the headphone check even at its loudest, in one ear or
+    /// both: the kiosk shows them the way to a full hearing test and tests nothing.
+    public var turnedAway = 0
     /// Estimate minus truth, per frequency (the retest counts with its frequency).
     public var errors: [Double: [Double]] = [:]
     public var notMeasured = 0
@@ -41,6 +44,14 @@ public struct CheckSimulation: Sendable {
     var report = Report()
     for run in 0..<listeners {
       let listener = makeListener(&random)
+      var settings = settings
+      for ear in Ear.allCases {
+        settings.checkToneHeardAt[ear] = listener.confirmCheckTone(ear: ear, random: &random)
+      }
+      guard settings.checkToneHeardAt.count == Ear.allCases.count else {
+        report.turnedAway += 1
+        continue
+      }
       var procedure = CheckProcedure(settings: settings, seed: seed &+ UInt64(run))
       var seconds = 0.0
       while case .present(let trial) = procedure.next() {

@@ -28,9 +28,24 @@ public struct SimulatedListener: Sendable {
     // Presses in the silent pause come at the false-press rate per second of pause.
     if random.unit() < falsePressRate * trial.pause / 2 { return .pressedTooEarly }
     guard let level = trial.level else { return random.unit() < falsePressRate ? .heard : .notHeard }
-    let audible = 1 / (1 + exp(-(level - threshold(trial.point)) / spread))
-    let p = falsePressRate + (1 - falsePressRate - lapseRate) * audible
-    return random.unit() < p ? .heard : .notHeard
+    return hears(level, at: trial.point, random: &random) ? .heard : .notHeard
+  }
+
+  /// One tone at `level`: heard (or pressed for anyway) or not.
+  public func hears(_ level: Double, at point: TestPoint, random: inout SeededGenerator) -> Bool {
+    let audible = 1 / (1 + exp(-(level - threshold(point)) / spread))
+    return random.unit() < falsePressRate + (1 - falsePressRate - lapseRate) * audible
+  }
+
+  /// The kiosk's headphone check in one ear: a 1 kHz tone from 40 dB HL, 10 dB louder each
+  /// time it repeats up to 80, confirmed at the first level heard. Nil when nothing was heard
+  /// by the third tone at 80: the visitor is shown the way to a full hearing test instead.
+  public func confirmCheckTone(ear: Ear, random: inout SeededGenerator) -> Double? {
+    for level in [40.0, 50, 60, 70, 80, 80, 80]
+    where hears(level, at: TestPoint(ear: ear, frequency: 1000), random: &random) {
+      return level
+    }
+    return nil
   }
 
   /// A listener of `age` drawn around the ISO 7029:2017 median for that age and sex, with

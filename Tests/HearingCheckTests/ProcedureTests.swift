@@ -45,6 +45,28 @@ import Testing
     #expect(seconds < 240, "\(Int(seconds)) s")
   }
 
+  @Test func theFirstTonesStartBelowWhereTheHeadphoneCheckWasHeard() {
+    var settings = CheckProcedure.Settings()
+    settings.checkToneHeardAt = [.right: 70, .left: 40]
+    var procedure = CheckProcedure(settings: settings, seed: 3)
+    guard case .present(let first) = procedure.next() else { return #expect(Bool(false)) }
+    // Heard only at 70: the threshold is near 60, not at the usual 20.
+    #expect(first.point.ear == .right && first.level.map { (55...65).contains($0) } == true, "\(first)")
+    var plain = CheckProcedure(seed: 3)
+    guard case .present(let usual) = plain.next() else { return #expect(Bool(false)) }
+    #expect(usual.level.map { $0 <= 30 } == true, "\(usual)")
+  }
+
+  @Test func aVisitorWhoHearsNothingAtTheHeadphoneCheckIsNotTested() {
+    let report = CheckSimulation.run(listeners: 100, seed: 5) { _ in
+      SimulatedListener(thresholds: AudiogramShape.profound.thresholds)
+    }
+    // Only a visitor who presses by chance gets past it; the rest are shown where to get tested.
+    #expect(report.turnedAway >= 80, "\(report.turnedAway) of 100 turned away")
+    #expect(report.runs + report.turnedAway == 100)
+    #expect(report.beyondRangeGivenANumber == 0)
+  }
+
   @Test func anEarThatHearsNothingIsNoGuessForTheOther() {
     let deaf = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 120.0) })
     let good = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 10.0) })

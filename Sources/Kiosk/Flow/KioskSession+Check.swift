@@ -45,6 +45,7 @@ extension KioskSession {
         settings.frequencyCeilings[frequency] = ceiling.rounded(.down)
       }
     }
+    settings.checkToneHeardAt = checkToneHeardAt
     checkStarted = now
     roomLog = RoomLog()
     go(.test(Test(procedure: CheckProcedure(settings: settings, seed: random()))), now: now)

@@ -292,6 +292,7 @@ public final class KioskSession {
       } else if action == .ok {
         // Heard: the practice plays at the level this visitor heard (both ears: the louder).
         audibleLevel = ear == .left ? lastCheckLevel : max(audibleLevel, lastCheckLevel)
+        checkToneHeardAt[ear] = lastCheckLevel
         emit(.silence)
         go(
           ear == .left ? .headphoneCheck(ear: .right, trouble: false) : .practice(Practice(nextBeepAt: now + 1)),
@@ -459,6 +460,8 @@ public final class KioskSession {
   /// The level of the headphone check's last tone, and the level the visitor heard it at.
   var lastCheckLevel = 40.0
   var audibleLevel = 40.0
+  /// Where each ear confirmed the check tone (dB HL or relative): the check starts from it.
+  var checkToneHeardAt: [Ear: Double] = [:]
 
   /// The practice or the check is under way on the headphones.
   var isListening: Bool {
@@ -503,7 +506,7 @@ public final class KioskSession {
     lastResult = nil
     lastBoxes = nil
     installationBoxes = []
-    (lastCheckLevel, audibleLevel) = (40, 40)
+    (lastCheckLevel, audibleLevel, checkToneHeardAt) = (40, 40, [:])
     go(.attract, now: now)
   }
 

@@ -13,15 +13,19 @@ extension Birdsong {
       static let configuration = CommandConfiguration(
         abstract: "Run the real check procedure against simulated listeners and report how well it does.",
         discussion: """
-          Listeners come from ISO 7029 (median hearing by age and sex, with spread between people),
-          ages drawn from --ages, or all with one --audiogram. Each has a logistic psychometric
-          function (spread 1.5 dB), presses in silence at --false-press-rate and misses 2 % of
-          clear tones.
+          Listeners come from ISO 7029 (median hearing by age and sex, with spread \
+          between people), ages drawn from --ages, or all with one --audiogram. Each has a \
+          logistic psychometric function (spread 1.5 dB), presses in silence at \
+          --false-press-rate and misses 2 % of clear tones. Each first takes the kiosk's \
+          headphone check (1 kHz, 40 to 80 dB HL); one who hears nothing there is turned \
+          away untested, as at the kiosk.
 
           Examples:
             birdsong check simulate
             birdsong check simulate --listeners 2000 --ages 60-80 --sex female
-            birdsong check simulate --audiogram 500:20,1000:25,2000:35,4000:55,6000:60,8000:70
+            birdsong check simulate --shapes
+            birdsong check simulate \\
+              --audiogram 500:20,1000:25,2000:35,4000:55,6000:60,8000:70
           """)
 
       @Option(help: "How many simulated listeners.")
@@ -127,6 +131,7 @@ extension Birdsong {
         ]
         var worst = (share: 1.0, label: "")
         var bySpread: [(spread: Double, error: Double, presentations: Int)] = []
+        var turnedAway: [String] = []
         for shape in AudiogramShape.allCases {
           let report = CheckSimulation.run(listeners: listeners, seed: seed, settings: settings) { random in
             var listener = SimulatedListener(thresholds: shape.thresholds)
@@ -142,7 +147,8 @@ extension Birdsong {
             return String(format: "%5.0f%%", share * 100)
           }
           bySpread += report.bySpread
-          let durations = report.durations.sorted()
+          if report.turnedAway > 0 { turnedAway.append("\(shape.rawValue) \(report.turnedAway)") }
+          let durations = report.durations.isEmpty ? [Double.nan] : report.durations.sorted()
           lines.append(
             shape.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0) + cells.joined()
               + String(
@@ -159,6 +165,9 @@ extension Birdsong {
           return String(format: "%.0f-%.0f dB %.1f %% (%.1f tones)", low, high, within, tones)
         }
         lines.append("by the listener's spread, all shapes: " + bands.joined(separator: ", "))
+        lines.append(
+          "turned away at the headphone check (nothing heard up to 80 dB HL), not tested: "
+            + (turnedAway.isEmpty ? "none" : turnedAway.joined(separator: ", ")))
         return lines.joined(separator: "\n")
       }
 
@@ -172,7 +181,7 @@ extension Birdsong {
           lines.append(
             String(format: "%6.0f Hz  %+5.1f dB  %5.1f dB  %5.1f %%", frequency, mean, sd, within))
         }
-        let durations = report.durations.sorted()
+        let durations = report.durations.isEmpty ? [Double.nan] : report.durations.sorted()
         let median = durations[durations.count / 2]
         let p95 = durations[min(durations.count - 1, Int(Double(durations.count) * 0.95))]
         let presentations = Double(report.presentations.reduce(0, +)) / Double(report.presentations.count)
@@ -186,6 +195,7 @@ extension Birdsong {
           "runs the kiosk would call \"not measured\" (retest off by more than 10 dB, presses in silence): "
             + Self.percent(report.unreliable, report.runs)
             + report.unreliableReasons.sorted { $0.value > $1.value }.map { "\n  \($0.value) x \($0.key)" }.joined(),
+          "turned away at the headphone check (nothing heard up to 80 dB HL), not tested: \(report.turnedAway)",
           String(
             format: "duration: median %.0f s, 95th percentile %.0f s (target: 5 min); %.0f presentations on average",
             median, p95, presentations),
