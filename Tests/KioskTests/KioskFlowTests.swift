@@ -55,7 +55,8 @@ import Testing
   static func check(
     thresholds: (Ear, Double) -> Double, pressesInSilence: Int = 0, seed: UInt64 = 7, calibrated: Bool = true,
     frequencies: [Double]? = nil, room: ((Double) -> [Double]?)? = nil, screens: ((Double, String) -> Void)? = nil,
-    resultPagesAt size: (width: Int, height: Int)? = nil
+    resultPagesAt size: (width: Int, height: Int)? = nil, checkToneHeardAfter: Double = 0,
+    tones: ((HeadphoneTone, Double) -> Void)? = nil
   ) throws -> (session: KioskSession, store: SessionStore, seconds: Double, screen: String) {
     let output = RecordingOutput()
     let store = try SessionStore(path: temporaryFolder() + "/s.sqlite")
@@ -84,7 +85,9 @@ import Testing
     press(.enter)  // attract
     press(.enter)  // English
     press(.enter)  // about, consent
+    step(checkToneHeardAfter)
     press(.enter)  // left ear heard
+    step(checkToneHeardAfter)
     press(.enter)  // right ear heard
     var answered = output.tones.count
     var falsePresses = pressesInSilence
@@ -113,6 +116,7 @@ import Testing
       while answered < output.tones.count {
         let (tone, at) = output.tones[answered]
         answered += 1
+        tones?(tone, at)
         let hearingLevel = tone.levelDBFS + 80
         if let ear = tone.ear, hearingLevel >= thresholds(ear, tone.frequency) {
           step(max(0, at + 0.3 - now))
@@ -508,6 +512,23 @@ struct FlowError: Error, CustomStringConvertible {
     var effects = session.reset(now: 0)
     for second in [1.0, 2, 3] { effects += session.handle(.enter, now: second) }  // attract, language, about
     return (session, effects)
+  }
+
+  @Test func theCheckStartsNearWhereTheVisitorHeardTheHeadphoneCheckTone() throws {
+    // Heard only once the check tone reached 70 dB HL (6.5 s in: 40, 50, 60, 70).
+    var started: Double?
+    var firstTone: HeadphoneTone?
+    _ = try KioskFlowTests.check(
+      thresholds: { _, _ in 65 },
+      screens: { now, frame in
+        if started == nil, frame.contains("Press Enter to start") { started = now }
+      }, checkToneHeardAfter: 6.5,
+      tones: { tone, at in
+        if let started, at > started, firstTone == nil { firstTone = tone }
+      })
+    let tone = try #require(firstTone)
+    // 0 dB HL is -80 dBFS here: the first tone near 60 dB HL, not at the usual 20.
+    #expect(tone.frequency == 1000 && tone.levelDBFS + 80 >= 55, "the check began at \(tone.levelDBFS + 80) dB HL")
   }
 
   @Test func aVisitorWithASevereLossHearsTheCheckToneAsItRises() throws {
