@@ -108,8 +108,8 @@ public struct CheckProcedure: Sendable {
   public init(settings: Settings = Settings(), seed: UInt64) {
     self.settings = settings
     random = SeededGenerator(seed: seed)
-    // The retest belongs to the first ear tested, as in clinical practice: it checks that the
-    // visitor has understood the task, and by then the second ear needs no such check.
+    // The retest belongs to the first ear tested: it checks that the visitor has understood
+    // the task, and by the second ear that is known.
     var points: [TestPoint] = []
     for (index, ear) in settings.ears.enumerated() {
       var seen: Set<Double> = []
