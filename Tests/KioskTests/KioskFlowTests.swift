@@ -531,6 +531,37 @@ struct FlowError: Error, CustomStringConvertible {
     #expect(tone.frequency == 1000 && tone.levelDBFS + 80 >= 55, "the check began at \(tone.levelDBFS + 80) dB HL")
   }
 
+  @Test func tonesComeAsTheSimulationTimesThem() throws {
+    // The simulation times a heard tone as ending with the tone, and an unheard one a second
+    // later; the pause that follows is 1.0-1.9 s, or 0.3-1.2 s after an unheard one.
+    var started: Double?
+    var played: [(at: Double, heard: Bool)] = []
+    _ = try KioskFlowTests.check(
+      thresholds: { _, _ in 30 },
+      screens: { now, frame in
+        if started == nil, frame.contains("Press Enter to start") { started = now }
+      },
+      tones: { tone, at in
+        if let started, at > started { played.append((at, tone.levelDBFS + 80 >= 30)) }
+      })
+    var afterHeard: [Double] = []
+    var afterMissed: [Double] = []
+    for (tone, next) in zip(played, played.dropFirst()) {
+      if tone.heard {
+        afterHeard.append(next.at - (tone.at + TrialTiming.toneSeconds))
+      } else {
+        afterMissed.append(next.at - (tone.at + TrialTiming.toneSeconds + TrialTiming.responseWindow))
+      }
+    }
+    // Catch trials (silent) and the changes of frequency only lengthen a gap.
+    #expect(afterHeard.count > 20 && afterMissed.count > 20)
+    #expect(afterHeard.allSatisfy { $0 >= 0.95 }, "\(afterHeard.min()!)")
+    #expect(afterMissed.allSatisfy { $0 >= 0.25 }, "\(afterMissed.min()!)")
+    let median = { (gaps: [Double]) in gaps.sorted()[gaps.count / 2] }
+    #expect((1.0...1.95).contains(median(afterHeard)), "\(median(afterHeard))")
+    #expect((0.3...1.25).contains(median(afterMissed)), "\(median(afterMissed))")
+  }
+
   @Test func aVisitorWithASevereLossHearsTheCheckToneAsItRises() throws {
     let (session, _) = try begin()
     // This visitor hears 1 kHz only from 65 dB HL (-15 dBFS with this calibration).
