@@ -177,22 +177,19 @@ public struct CheckProcedure: Sendable {
     let supported = heardLevels.filter { $0 >= mean - 5 }.count >= 2
     let pressedAgainstTop =
       finishing && (estimator!.probabilityAbove(top) > 0.5 || (mean > top - 5 && !supported))
-    if silentAtTop || pressedAgainstTop || finishing { spreadWeights = estimator!.spreadWeights }
+    guard silentAtTop || finishing else { return }
+    spreadWeights = estimator!.spreadWeights
     if silentAtTop || pressedAgainstTop {
       outcomes.append(
         Outcome(point: trial.point, threshold: nil, presentations: done, outOfRange: true, noResponseAt: top))
-      points.removeFirst()
-      estimator = nil
-      return
-    }
-    if finishing {
+    } else {
       let settled = sd <= settings.targetSD + 1.5
       // Nothing quieter than the floor is ever played, so no threshold below it is claimed.
       outcomes.append(
         Outcome(point: trial.point, threshold: settled ? max(mean, settings.floor) : nil, presentations: done))
-      points.removeFirst()
-      estimator = nil
     }
+    points.removeFirst()
+    estimator = nil
   }
 
   /// The current trial's level cannot be played: the frequency is recorded as out of range

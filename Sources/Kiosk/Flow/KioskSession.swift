@@ -291,7 +291,6 @@ public final class KioskSession {
         }
       } else if action == .ok {
         // Heard: the practice plays at the level this visitor heard (both ears: the louder).
-        audibleLevel = ear == .left ? lastCheckLevel : max(audibleLevel, lastCheckLevel)
         checkToneHeardAt[ear] = lastCheckLevel
         emit(.silence)
         go(
@@ -457,11 +456,12 @@ public final class KioskSession {
     }
   }
   var lastCheckCycle = -1
-  /// The level of the headphone check's last tone, and the level the visitor heard it at.
+  /// The level of the headphone check's last tone.
   var lastCheckLevel = 40.0
-  var audibleLevel = 40.0
   /// Where each ear confirmed the check tone (dB HL or relative): the check starts from it.
   var checkToneHeardAt: [Ear: Double] = [:]
+  /// The level this visitor heard the check tone at (both ears: the louder).
+  var audibleLevel: Double { checkToneHeardAt.values.max() ?? 40 }
 
   /// The practice or the check is under way on the headphones.
   var isListening: Bool {
@@ -506,7 +506,7 @@ public final class KioskSession {
     lastResult = nil
     lastBoxes = nil
     installationBoxes = []
-    (lastCheckLevel, audibleLevel, checkToneHeardAt) = (40, 40, [:])
+    (lastCheckLevel, checkToneHeardAt) = (40, [:])
     go(.attract, now: now)
   }
 

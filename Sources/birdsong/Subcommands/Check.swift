@@ -74,22 +74,22 @@ extension Birdsong {
           throw fail("--listeners must be positive and --false-press-rate between 0 and 0.5")
         }
         var settings = CheckProcedure.Settings()
-        if let priorSD {
-          guard (3...40).contains(priorSD) else { throw fail("--prior-sd must be between 3 and 40 dB") }
-          settings.neighbourPriorSD = priorSD
+        // The procedure's settings, to compare procedures: each within a range that makes sense.
+        func set<T: Comparable>(
+          _ value: T?, _ range: ClosedRange<T>, _ name: String,
+          _ keyPath: WritableKeyPath<CheckProcedure.Settings, T>, unit: String = ""
+        ) throws {
+          guard let value else { return }
+          guard range.contains(value) else {
+            let show = { (bound: T) in "\(bound)".hasSuffix(".0") ? String("\(bound)".dropLast(2)) : "\(bound)" }
+            throw fail("\(name) must be between \(show(range.lowerBound)) and \(show(range.upperBound))\(unit)")
+          }
+          settings[keyPath: keyPath] = value
         }
-        if let priorBroadWeight {
-          guard (0...1).contains(priorBroadWeight) else { throw fail("--prior-broad-weight must be between 0 and 1") }
-          settings.broadPriorWeight = priorBroadWeight
-        }
-        if let targetSD {
-          guard (1...10).contains(targetSD) else { throw fail("--target-sd must be between 1 and 10 dB") }
-          settings.targetSD = targetSD
-        }
-        if let maxPresentations {
-          guard (3...30).contains(maxPresentations) else { throw fail("--max-presentations must be between 3 and 30") }
-          settings.maxPresentations = maxPresentations
-        }
+        try set(priorSD, 3...40, "--prior-sd", \.neighbourPriorSD, unit: " dB")
+        try set(priorBroadWeight, 0...1, "--prior-broad-weight", \.broadPriorWeight)
+        try set(targetSD, 1...10, "--target-sd", \.targetSD, unit: " dB")
+        try set(maxPresentations, 3...30, "--max-presentations", \.maxPresentations)
         if shapes {
           print(Self.shapeTable(listeners: listeners, seed: seed, settings: settings))
           return
