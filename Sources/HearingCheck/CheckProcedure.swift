@@ -132,8 +132,8 @@ public struct CheckProcedure: Sendable {
     if estimator == nil {
       let prior = prior(for: point)
       estimator = ThresholdEstimator(
-        priorMean: prior.mean, priorSD: prior.sd, broadWeight: prior.broadWeight, floor: settings.floor,
-        ceiling: settings.ceiling(at: point.frequency), spreadWeights: spreadWeights, secondGuess: prior.second)
+        guesses: prior.guesses, priorSD: prior.sd, broadWeight: settings.broadPriorWeight, floor: settings.floor,
+        ceiling: settings.ceiling(at: point.frequency), spreadWeights: spreadWeights)
       (heardAtCeiling, missedAtCeiling, heardLevels) = (0, 0, [])
     }
     let pause = random.uniform(lastMissed ? settings.pauseAfterMiss : settings.pause)
@@ -212,13 +212,15 @@ public struct CheckProcedure: Sendable {
   }
 
   /// The very first frequency starts from a wide prior (with the broad share, for a visitor
-  /// who hears little anywhere), or from where the headphone check was heard; every later one
-  /// from the nearest frequency already measured in that ear and, where it has been measured,
-  /// the other ear at the same frequency: two guesses, equally likely, each a mixture whose
-  /// broad share covers a notch, a cliff or ears that differ; the first tones tell which is
-  /// right. A neighbour with no response counts as just above the loudest level played
-  /// there, so a visitor who hears nothing is not walked up from 20 dB at every frequency.
-  private func prior(for point: TestPoint) -> (mean: Double, sd: Double, broadWeight: Double, second: Double?) {
+  /// who hears little anywhere); every later one from the nearest frequency already measured
+  /// in that ear and, where it has been measured, the other ear at the same frequency; at
+  /// 1 kHz also from where the headphone check's tone was heard, when that took more than
+  /// 40 dB HL (the threshold is probably just below it, and certainly not at 20). The guesses
+  /// are equally likely, each a mixture whose broad share covers a notch, a cliff or ears that
+  /// differ; the first tones tell which is right. A neighbour with no response counts as just
+  /// above the loudest level played there, so a visitor who hears nothing is not walked up
+  /// from 20 dB at every frequency.
+  private func prior(for point: TestPoint) -> (guesses: [Double], sd: Double) {
     let level = { (outcome: Outcome) in outcome.threshold ?? outcome.noResponseAt.map { $0 + 5 } }
     let measured = outcomes.filter { $0.point.ear == point.ear && level($0) != nil }
     let distance = { (outcome: Outcome) in abs(log(outcome.point.frequency / point.frequency)) }
@@ -228,15 +230,9 @@ public struct CheckProcedure: Sendable {
     let otherEar = outcomes.first {
       $0.point.ear != point.ear && $0.point.frequency == point.frequency && !$0.point.isRetest && $0.threshold != nil
     }
-    guard let guess = neighbour ?? otherEar else {
-      // Heard only once the check tone had grown louder than 40: the threshold is probably
-      // just below where it was heard (and certainly not at 20).
-      if point.frequency == 1000, let heard = settings.checkToneHeardAt[point.ear], heard > 40 {
-        return (heard - 10, settings.neighbourPriorSD, settings.broadPriorWeight, nil)
-      }
-      return (20, 20, settings.broadPriorWeight, nil)
-    }
-    let second = neighbour != nil ? otherEar.flatMap(level) : nil
-    return (level(guess)!, settings.neighbourPriorSD, settings.broadPriorWeight, second)
+    let checkTone = point.frequency == 1000 && !point.isRetest ? settings.checkToneHeardAt[point.ear] : nil
+    let belowCheckTone = checkTone.flatMap { $0 > 40 ? $0 - 10 : nil }
+    let guesses = [neighbour.flatMap(level), otherEar.flatMap(level), belowCheckTone].compactMap { $0 }
+    return guesses.isEmpty ? ([20], 20) : (guesses, settings.neighbourPriorSD)
   }
 }

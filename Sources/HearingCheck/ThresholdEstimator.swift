@@ -25,20 +25,20 @@ public struct ThresholdEstimator: Sendable {
   public let floor: Double
   public let ceiling: Double
 
-  /// - Parameters: the prior's centre and width (dB HL), and the levels that can be played.
-  ///   With `broadWeight`, the prior is a mixture: mostly the narrow guess, partly a broad one
-  ///   (`broadSD`), so that evidence against the guess (a notch next to good hearing) wins
-  ///   within a few tones instead of being outweighed by it. `spreadWeights` (log, one per
-  ///   `spreads`) is what earlier frequencies learnt of this listener's spread. A
-  ///   `secondGuess` (the other ear) adds a second such mixture around it, as likely as the
-  ///   first: either may be right, and the first tones tell which.
+  /// - Parameters: the prior's centre or centres and its width (dB HL), and the levels that
+  ///   can be played. With `broadWeight`, the prior is a mixture: mostly the narrow guess,
+  ///   partly a broad one (`broadSD`), so that evidence against the guess (a notch next to
+  ///   good hearing) wins within a few tones instead of being outweighed by it. Several
+  ///   `guesses` (the neighbouring frequency, the other ear) are each such a mixture, all
+  ///   equally likely: any may be right, and the first tones tell which. `spreadWeights`
+  ///   (log, one per `spreads`) is what earlier frequencies learnt of this listener's spread.
   public init(
-    priorMean: Double, priorSD: Double, broadSD: Double = 30, broadWeight: Double = 0, floor: Double = -10,
-    ceiling: Double = 90, spreadWeights: [Double]? = nil, secondGuess: Double? = nil
+    guesses: [Double], priorSD: Double, broadSD: Double = 30, broadWeight: Double = 0, floor: Double = -10,
+    ceiling: Double = 90, spreadWeights: [Double]? = nil
   ) {
+    precondition(!guesses.isEmpty, "at least one guess")
     self.floor = floor
     self.ceiling = ceiling
-    let guesses = [priorMean] + (secondGuess.map { [$0] } ?? [])
     let thresholdPrior = Self.grid.map { t in
       log(
         guesses.reduce(0.0) { sum, guess in

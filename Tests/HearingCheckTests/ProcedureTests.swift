@@ -57,6 +57,30 @@ import Testing
     #expect(usual.level.map { $0 <= 30 } == true, "\(usual)")
   }
 
+  @Test func theSecondEarAlsoStartsFromWhereItHeardTheHeadphoneCheck() {
+    // One good ear and one at 60: the left ear's first guess is the right ear's 10, unless
+    // the headphone check (heard on the left only at 70) says otherwise.
+    let good = Dictionary(uniqueKeysWithValues: [500.0, 1000, 2000, 4000, 6000, 8000].map { ($0, 10.0) })
+    let worse = good.mapValues { $0 + 50 }
+    let listener = SimulatedListener(thresholds: [.right: good, .left: worse])
+    func leftTones(heardAt: [Ear: Double]) -> Int {
+      (1...20).reduce(0) { total, seed in
+        var settings = CheckProcedure.Settings()
+        settings.checkToneHeardAt = heardAt
+        var procedure = CheckProcedure(settings: settings, seed: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
+        while case .present(let trial) = procedure.next() {
+          procedure.record(listener.respond(to: trial, random: &random))
+        }
+        return total + procedure.outcomes.first { $0.point.ear == .left && $0.point.frequency == 1000 }!.presentations
+      }
+    }
+    let told = leftTones(heardAt: [.right: 40, .left: 70])
+    let untold = leftTones(heardAt: [:])
+    #expect(
+      Double(told) < 0.85 * Double(untold), "left 1 kHz: \(told) tones with the headphone check, \(untold) without")
+  }
+
   @Test func aVisitorWhoHearsNothingAtTheHeadphoneCheckIsNotTested() {
     let report = CheckSimulation.run(listeners: 100, seed: 5) { _ in
       SimulatedListener(thresholds: AudiogramShape.profound.thresholds)
@@ -94,7 +118,7 @@ import Testing
         var listener = SimulatedListener(thresholds: [.right: truth, .left: truth])
         listener.spread = spread
         var random = SeededGenerator(seed: UInt64(seed))
-        var estimator = ThresholdEstimator(priorMean: 20, priorSD: 20)
+        var estimator = ThresholdEstimator(guesses: [20], priorSD: 20)
         for _ in 0..<60 {
           let level = estimator.nextLevel
           let trial = CheckProcedure.Trial(point: TestPoint(ear: .right, frequency: 4000), level: level, pause: 0)

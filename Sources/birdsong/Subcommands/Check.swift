@@ -55,6 +55,9 @@ extension Birdsong {
       @Option(help: "At most this many tones per frequency (to compare procedures).")
       var maxPresentations: Int?
 
+      @Option(help: "The share of trials that are silent catch trials, 0-0.5 (to compare procedures).")
+      var catchRate: Double?
+
       @Flag(
         help:
           "Every audiogram shape (flat, sloping, notches, reverse, cookie bite, one ear, asymmetric, profound), with listeners who vary (spread 1-4 dB, presses in silence 0-5 %, lapses 0-3 %): a table per shape and frequency."
@@ -90,6 +93,7 @@ extension Birdsong {
         try set(priorBroadWeight, 0...1, "--prior-broad-weight", \.broadPriorWeight)
         try set(targetSD, 1...10, "--target-sd", \.targetSD, unit: " dB")
         try set(maxPresentations, 3...30, "--max-presentations", \.maxPresentations)
+        try set(catchRate, 0...0.5, "--catch-rate", \.catchTrialRate)
         if shapes {
           print(Self.shapeTable(listeners: listeners, seed: seed, settings: settings))
           return
