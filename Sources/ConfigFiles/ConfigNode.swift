@@ -125,6 +125,14 @@ public struct ConfigNode {
     return value
   }
 
+  public func bool() throws(ConfigError) -> Bool {
+    switch try string() {
+    case "true": return true
+    case "false": return false
+    case let other: throw error("'\(other)' is not true or false; write true or false")
+    }
+  }
+
   public func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
     guard let value = Int(try string()) else {
       throw error(

@@ -188,6 +188,34 @@ import Testing
     }
   }
 
+  @Test func aRepeatOfTheSamePhraseSingsItsFirstRenditionAgain() throws {
+    // A phrase made up on the spot (a choice of note, a random rest, jitter) and repeated:
+    // with `same`, every repeat is the first again; without it, each draws afresh.
+    let text = Self.twoTypes.replacingOccurrences(of: "jitter: {timing: 0}\n", with: "")
+      .replacingOccurrences(of: "high: {duration: 0.1", with: "high: {duration: 0.2")
+      .replacingOccurrences(
+        of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+        with: "song: [{repeat: 4, same: true, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]")
+    try #require(text.contains("same: true"), "the test bird no longer has the song this test expects")
+    /// Each note's length and the time to the next note's start (to within a frame or two).
+    func renditions(_ text: String, seed: UInt64) throws -> [[Double]] {
+      let species = try #require(try load(["test-bird.yaml": text]).first)
+      let notes = try SongComposer(species: species, sampleRate: 48000).sketch(seed: seed)
+      return zip(notes, notes.dropFirst()).map { [$0.upperBound - $0.lowerBound, $1.lowerBound - $0.lowerBound] }
+    }
+    var drawnAfresh = 0
+    for seed: UInt64 in 1...8 {
+      let same = try renditions(text, seed: seed)
+      #expect(same.count == 3)
+      #expect(same.allSatisfy { zip($0, same[0]).allSatisfy { abs($0 - $1) < 1e-4 } }, "seed \(seed): \(same)")
+      let loose = try renditions(text.replacingOccurrences(of: "same: true, ", with: ""), seed: seed)
+      if loose.contains(where: { zip($0, loose[0]).contains { abs($0 - $1) > 1e-3 } }) { drawnAfresh += 1 }
+    }
+    #expect(drawnAfresh == 8)
+    #expect(
+      error(text.replacingOccurrences(of: "same: true", with: "same: yes"))?.message.contains("true or false") == true)
+  }
+
   /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
   /// to plain ramps instead of clicking.
   @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {

@@ -52,9 +52,12 @@ public struct SongComposer: Sendable {
           add(syllable, frames: Int((seconds * rate).rounded()), shift: shift, level: level, &random, &voice)
         case .rest(let range):
           time += random.uniform(range) * tempo * (1 + random.jitter(pattern.timingJitter)) * rate
-        case .repeated(let count, let tempoStep, let step, let gainStep, let inner):
+        case .repeated(let count, let tempoStep, let step, let gainStep, let same, let inner):
           var (t, shift, g) = (tempo, transpose, gain)
-          for _ in 0..<random.integer(count) {
+          let times = random.integer(count)
+          let first = random
+          for index in 0..<times {
+            if same, index > 0 { random = first }
             walk(inner, tempo: t, transpose: shift, gain: g, &random, &voice)
             t *= tempoStep
             shift += step

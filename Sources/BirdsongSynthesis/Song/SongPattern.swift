@@ -104,8 +104,10 @@ public indirect enum SongElement: Sendable, Hashable {
   case rest(ClosedRange<Double>)
   /// The elements again and again, `count` times: each time `tempo` times as long (below 1,
   /// an accelerating series), `transpose` semitones higher (negative: descending) and `gain`
-  /// dB louder (a crescendo; levels are held at full scale).
-  case repeated(count: ClosedRange<Int>, tempo: Double, transpose: Double, gain: Double, [SongElement])
+  /// dB louder (a crescendo; levels are held at full scale). With `same`, every time sings
+  /// the first rendition again (what `oneOf` chose, the rests, the jitter): a phrase type made
+  /// up on the spot and then repeated, as a song thrush does.
+  case repeated(count: ClosedRange<Int>, tempo: Double, transpose: Double, gain: Double, same: Bool, [SongElement])
   /// One of several phrases, chosen at random each time.
   case oneOf([[SongElement]])
   /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
@@ -208,7 +210,7 @@ public struct SongPattern: Sendable, Hashable {
           total = total.then(one)
         case .rest(let range):
           total.seconds += range.upperBound * tempo.upperBound * (1 + timingJitter)
-        case .repeated(let count, let step, _, _, let inner):
+        case .repeated(let count, let step, _, _, _, let inner):
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
           total = total.then(visit(inner, reach).times(count.upperBound))
@@ -234,7 +236,7 @@ public struct SongPattern: Sendable, Hashable {
           body(syllable, syllable.extent(transpose: (transpose.lowerBound - jitter)...(transpose.upperBound + jitter)))
         case .rest:
           break
-        case .repeated(let count, _, let step, _, let inner):
+        case .repeated(let count, _, let step, _, _, let inner):
           let span = step * Double(count.upperBound - 1)
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
         case .oneOf(let options), .together(let options):

@@ -293,14 +293,15 @@ enum SpeciesFile {
         return [.rest(try entry["rest"]!.range(in: 0...60, unit: " s"))]
       }
       if keys.contains("repeat") {
-        let entry = try node.mapping(allowed: ["repeat", "phrase", "tempo", "transpose", "gain"])
+        let entry = try node.mapping(allowed: ["repeat", "phrase", "tempo", "transpose", "gain", "same"])
         let count = try entry["repeat"]!.integerRange(in: 1...2000)
         guard let phrase = entry["phrase"] else { throw node.error("say what to repeat with 'phrase'") }
         return [
           .repeated(
             count: count, tempo: try entry["tempo"]?.double(in: 0.5...2) ?? 1,
             transpose: try entry["transpose"]?.double(in: -12...12, unit: " semitones") ?? 0,
-            gain: try entry["gain"]?.double(in: -12...12, unit: " dB") ?? 0, try sequence(phrase))
+            gain: try entry["gain"]?.double(in: -12...12, unit: " dB") ?? 0, same: try entry["same"]?.bool() ?? false,
+            try sequence(phrase))
         ]
       }
       for kind in ["one_of", "together"] where keys.contains(kind) {
@@ -325,7 +326,7 @@ extension SongElement {
     switch self {
     case .syllable: true
     case .rest: false
-    case .repeated(_, _, _, _, let inner): inner.contains { $0.sounds }
+    case .repeated(_, _, _, _, _, let inner): inner.contains { $0.sounds }
     case .oneOf(let options), .together(let options): options.contains { $0.contains { $0.sounds } }
     }
   }
