@@ -216,6 +216,36 @@ import Testing
       error(text.replacingOccurrences(of: "same: true", with: "same: yes"))?.message.contains("true or false") == true)
   }
 
+  @Test func aBirdKnowsAFixedRepertoireOfMotifsAndAnotherBirdOthers() throws {
+    // Twelve motifs a song, each one of the three this bird knows; a motif is made up once
+    // (a choice of note, a random rest, jitter) and comes out the same every time.
+    let text = Self.twoTypes.replacingOccurrences(of: "jitter: {timing: 0}\n", with: "")
+      .replacingOccurrences(of: "high: {duration: 0.1", with: "high: {duration: 0.2")
+      .replacingOccurrences(
+        of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+        with: "song: [{repeat: 12, phrase: [{repertoire: 3, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]}]")
+    try #require(text.contains("repertoire: 3"), "the test bird no longer has the song this test expects")
+    /// The motifs sung, each as its note's length and the time to the next note (in ms).
+    func motifs(_ text: String, seed: UInt64) throws -> Set<[Int]> {
+      let species = try #require(try load(["test-bird.yaml": text]).first)
+      let notes = try SongComposer(species: species, sampleRate: 48000).sketch(seed: seed)
+      #expect(notes.count == 12)
+      return Set(
+        zip(notes, notes.dropFirst()).map {
+          [Int(($0.upperBound - $0.lowerBound) * 1000), Int(($1.lowerBound - $0.lowerBound) * 1000)]
+        })
+    }
+    var repertoires: Set<Set<[Int]>> = []
+    for seed: UInt64 in 1...6 {
+      let known = try motifs(text, seed: seed)
+      #expect(known.count <= 3, "seed \(seed): \(known)")
+      repertoires.insert(known)
+      let free = try motifs(text.replacingOccurrences(of: "repertoire: 3", with: "repeat: 1"), seed: seed)
+      #expect(free.count > 3, "seed \(seed): \(free)")
+    }
+    #expect(repertoires.count >= 5, "birds with other seeds know other motifs: \(repertoires)")
+  }
+
   /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
   /// to plain ramps instead of clicking.
   @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {

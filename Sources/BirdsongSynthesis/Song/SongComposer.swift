@@ -19,12 +19,14 @@ public struct SongComposer: Sendable {
     placement = BandPlacement(from: species.naturalBand, to: band)
   }
 
-  /// Lays out one song of song type `type` from frame `start`; returns the frame at which it ends.
+  /// Lays out one song of song type `type` from frame `start`; returns the frame at which it
+  /// ends. `repertoire` is the bird's own seed for the motifs it knows.
   func compose(
-    at start: Int, type: Int = 0, amplitude: Double, random: inout SeededGenerator, into voice: inout NoteVoice
+    at start: Int, type: Int = 0, amplitude: Double, repertoire: UInt64 = 0, random: inout SeededGenerator,
+    into voice: inout NoteVoice
   ) -> Int {
     var layout = Layout(
-      composer: self, time: Double(start), amplitude: amplitude,
+      composer: self, time: Double(start), amplitude: amplitude, repertoire: repertoire,
       songShift: random.jitter(species.song.songPitchJitter))
     layout.walk(species.song.types[type], tempo: 1, transpose: 0, gain: 1, &random, &voice)
     return Int(layout.time.rounded())
@@ -34,6 +36,7 @@ public struct SongComposer: Sendable {
     let composer: SongComposer
     var time: Double
     let amplitude: Double
+    let repertoire: UInt64
     let songShift: Double
 
     mutating func walk(
@@ -63,6 +66,13 @@ public struct SongComposer: Sendable {
             shift += step
             g *= pow(10, gainStep / 20)
           }
+        case .repertoire(let id, let size, let inner):
+          // The motif's own generator, from the bird's seed and which motif it is: the same
+          // motif comes out the same every time (mixed by one SplitMix step, no allocation).
+          let index = random.integer(0...size - 1)
+          var which = SeededGenerator(seed: UInt64(id) << 32 | UInt64(index))
+          var motif = SeededGenerator(seed: repertoire ^ which.next())
+          walk(inner, tempo: tempo, transpose: transpose, gain: gain, &motif, &voice)
         case .oneOf(let options):
           walk(
             options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, gain: gain, &random,
@@ -162,7 +172,7 @@ extension SongComposer {
     var random = SeededGenerator(seed: seed, stream: species.id)
     var voice = NoteVoice()
     let type = random.integer(0...species.song.types.count - 1)
-    _ = compose(at: 0, type: type, amplitude: 1, random: &random, into: &voice)
+    _ = compose(at: 0, type: type, amplitude: 1, repertoire: seed, random: &random, into: &voice)
     return voice.notes.map { Double($0.start) / sampleRate..<Double($0.start + $0.length) / sampleRate }
   }
 }

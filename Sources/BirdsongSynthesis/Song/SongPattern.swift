@@ -110,6 +110,11 @@ public indirect enum SongElement: Sendable, Hashable {
   case repeated(count: ClosedRange<Int>, tempo: Double, transpose: Double, gain: Double, same: Bool, [SongElement])
   /// One of several phrases, chosen at random each time.
   case oneOf([[SongElement]])
+  /// One of the `size` motifs this bird knows, chosen at random each time: each made once from
+  /// the elements (their choices, rests and jitter drawn from the bird's own seed) and sung
+  /// the same whenever it comes round. A blackbird or a robin has such a fixed repertoire,
+  /// different from bird to bird. `id` tells a file's repertoires apart.
+  case repertoire(id: Int, size: Int, [SongElement])
   /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
   case together([[SongElement]])
 }
@@ -214,6 +219,8 @@ public struct SongPattern: Sendable, Hashable {
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
           total = total.then(visit(inner, reach).times(count.upperBound))
+        case .repertoire(_, _, let inner):
+          total = total.then(visit(inner, tempo))
         case .oneOf(let options):
           total = total.then(options.map { visit($0, tempo) }.reduce(WorstCase(tempo: tempo)) { $0.or($1) })
         case .together(let voices):
@@ -239,6 +246,8 @@ public struct SongPattern: Sendable, Hashable {
         case .repeated(let count, _, let step, _, _, let inner):
           let span = step * Double(count.upperBound - 1)
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
+        case .repertoire(_, _, let inner):
+          visit(inner, transpose)
         case .oneOf(let options), .together(let options):
           for option in options { visit(option, transpose) }
         }

@@ -257,6 +257,7 @@ enum SpeciesFile {
     var phraseNodes: [String: ConfigNode] = [:]
     var phrases: [String: [SongElement]] = [:]
     var reading: [String] = []
+    var repertoires = 0
 
     mutating func sequence(_ node: ConfigNode) throws(ConfigError) -> [SongElement] {
       if node.node.sequence == nil { return try element(node) }
@@ -286,7 +287,8 @@ enum SpeciesFile {
         return phrase
       }
       guard let keys = node.node.mapping?.keys.compactMap(\.string) else {
-        throw node.error("expected a syllable or phrase name, or a mapping with rest, repeat, one_of or together")
+        throw node.error(
+          "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire or together")
       }
       if keys.contains("rest") {
         let entry = try node.mapping(allowed: ["rest"])
@@ -304,6 +306,13 @@ enum SpeciesFile {
             try sequence(phrase))
         ]
       }
+      if keys.contains("repertoire") {
+        let entry = try node.mapping(allowed: ["repertoire", "phrase"])
+        let size = try entry["repertoire"]!.integer(in: 1...1000)
+        guard let phrase = entry["phrase"] else { throw node.error("say what each motif is made of with 'phrase'") }
+        repertoires += 1
+        return [.repertoire(id: repertoires, size: size, try sequence(phrase))]
+      }
       for kind in ["one_of", "together"] where keys.contains(kind) {
         let entry = try node.mapping(allowed: [kind])
         let options = try entry[kind]!.sequence()
@@ -315,7 +324,8 @@ enum SpeciesFile {
         for option in options { phrases.append(try sequence(option)) }
         return [kind == "one_of" ? .oneOf(phrases) : .together(phrases)]
       }
-      throw node.error("expected a syllable or phrase name, or a mapping with rest, repeat, one_of or together")
+      throw node.error(
+        "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire or together")
     }
   }
 }
@@ -326,7 +336,7 @@ extension SongElement {
     switch self {
     case .syllable: true
     case .rest: false
-    case .repeated(_, _, _, _, _, let inner): inner.contains { $0.sounds }
+    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, let inner): inner.contains { $0.sounds }
     case .oneOf(let options), .together(let options): options.contains { $0.contains { $0.sounds } }
     }
   }

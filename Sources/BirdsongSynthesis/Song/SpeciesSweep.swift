@@ -23,7 +23,8 @@ public struct SpeciesSweep: AudioGenerator {
     for bird in species.sorted(by: { $0.naturalBand.center < $1.naturalBand.center }) {
       let composer = try SongComposer(species: bird, band: bands[bird.id], sampleRate: sampleRate)
       timeline.append((bird, Double(cursor) / sampleRate))
-      cursor = composer.compose(at: cursor, amplitude: BirdVoice.referenceAmplitude, random: &random, into: &voice)
+      cursor = composer.compose(
+        at: cursor, amplitude: BirdVoice.referenceAmplitude, repertoire: seed, random: &random, into: &voice)
       cursor += Int(pause * sampleRate)
     }
     self.voice = voice
