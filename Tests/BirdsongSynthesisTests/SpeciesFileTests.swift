@@ -188,15 +188,23 @@ import Testing
     }
   }
 
-  @Test func aRepeatOfTheSamePhraseSingsItsFirstRenditionAgain() throws {
-    // A phrase made up on the spot (a choice of note, a random rest, jitter) and repeated:
-    // with `same`, every repeat is the first again; without it, each draws afresh.
+  /// The two-type bird with timing jitter, a `high` note twice as long as `low` (so a note's
+  /// length tells which was chosen), and `song` as its one song.
+  static func bird(singing song: String) throws -> String {
     let text = Self.twoTypes.replacingOccurrences(of: "jitter: {timing: 0}\n", with: "")
       .replacingOccurrences(of: "high: {duration: 0.1", with: "high: {duration: 0.2")
       .replacingOccurrences(
         of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
-        with: "song: [{repeat: 4, same: true, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]")
-    try #require(text.contains("same: true"), "the test bird no longer has the song this test expects")
+        with: "song: " + song)
+    try #require(text.contains("song: " + song), "the test bird is no longer the one this helper edits")
+    return text
+  }
+
+  @Test func aRepeatOfTheSamePhraseSingsItsFirstRenditionAgain() throws {
+    // A phrase made up on the spot (a choice of note, a random rest, jitter) and repeated:
+    // with `same`, every repeat is the first again; without it, each draws afresh.
+    let text = try Self.bird(
+      singing: "[{repeat: 4, same: true, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]")
     /// Each note's length and the time to the next note's start (to within a frame or two).
     func renditions(_ text: String, seed: UInt64) throws -> [[Double]] {
       let species = try #require(try load(["test-bird.yaml": text]).first)
@@ -219,12 +227,8 @@ import Testing
   @Test func aBirdKnowsAFixedRepertoireOfMotifsAndAnotherBirdOthers() throws {
     // Twelve motifs a song, each one of the three this bird knows; a motif is made up once
     // (a choice of note, a random rest, jitter) and comes out the same every time.
-    let text = Self.twoTypes.replacingOccurrences(of: "jitter: {timing: 0}\n", with: "")
-      .replacingOccurrences(of: "high: {duration: 0.1", with: "high: {duration: 0.2")
-      .replacingOccurrences(
-        of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
-        with: "song: [{repeat: 12, phrase: [{repertoire: 3, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]}]")
-    try #require(text.contains("repertoire: 3"), "the test bird no longer has the song this test expects")
+    let text = try Self.bird(
+      singing: "[{repeat: 12, phrase: [{repertoire: 3, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]}]")
     /// The motifs sung, each as its note's length and the time to the next note (in ms).
     func motifs(_ text: String, seed: UInt64) throws -> Set<[Int]> {
       let species = try #require(try load(["test-bird.yaml": text]).first)
