@@ -250,6 +250,39 @@ import Testing
     #expect(repertoires.count >= 5, "birds with other seeds know other motifs: \(repertoires)")
   }
 
+  @Test func aShiftedPhraseMovesUpAndDownTheScaleAndStaysInItsBand() throws {
+    // Eight 3 kHz notes, no other pitch jitter: each shifted by up to 2 semitones.
+    let text = Self.twoTypes.replacingOccurrences(
+      of: "jitter: {timing: 0}", with: "jitter: {song_pitch: 0, syllable_pitch: 0, timing: 0}"
+    )
+    .replacingOccurrences(
+      of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+      with: "song: [{repeat: 8, phrase: [{shift: 2, phrase: [low]}, {rest: 0.1}]}]")
+    try #require(text.contains("shift: 2"), "the test bird no longer has the song this test expects")
+    /// Each note's pitch from its zero crossings (notes 0.1 s long, 0.1 s apart).
+    func pitches(_ text: String) throws -> [Double] {
+      let bird = try #require(try load(["test-bird.yaml": text]).first)
+      var voice = BirdVoice(
+        composer: try SongComposer(species: bird, sampleRate: 48000), seed: 3, firstSongWithin: 0...0)
+      var samples = [Float](repeating: 0, count: 48000 * 2)
+      samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+      return (0..<8).map { note in
+        let middle = samples[(note * 9600 + 1200)..<(note * 9600 + 3600)]
+        let crossings = zip(middle, middle.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
+        return Double(crossings) / 2 / 0.05
+      }
+    }
+    let shifted = try pitches(text)
+    let span = 3000 * pow(2, 2.0 / 12)
+    #expect(shifted.allSatisfy { $0 > 3000 * 3000 / span - 40 && $0 < span + 40 }, "\(shifted)")
+    #expect(shifted.max()! - shifted.min()! > 200, "\(shifted)")
+    let plain = try pitches(text.replacingOccurrences(of: "shift: 2", with: "shift: 0"))
+    #expect(plain.allSatisfy { abs($0 - 3000) < 40 }, "\(plain)")
+    // Shifted past the band's edge (2-6 kHz), the song is refused.
+    let tooFar = try #require(error(text.replacingOccurrences(of: "shift: 2", with: "shift: 9")))
+    #expect(tooFar.message.contains("outside the band"), "\(tooFar)")
+  }
+
   /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
   /// to plain ramps instead of clicking.
   @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {

@@ -73,6 +73,8 @@ public struct SongComposer: Sendable {
           var which = SeededGenerator(seed: UInt64(id) << 32 | UInt64(index))
           var motif = SeededGenerator(seed: repertoire ^ which.next())
           walk(inner, tempo: tempo, transpose: transpose, gain: gain, &motif, &voice)
+        case .shifted(let by, let inner):
+          walk(inner, tempo: tempo, transpose: transpose + random.jitter(by), gain: gain, &random, &voice)
         case .oneOf(let options):
           walk(
             options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, gain: gain, &random,

@@ -115,6 +115,10 @@ public indirect enum SongElement: Sendable, Hashable {
   /// the same whenever it comes round. A blackbird or a robin has such a fixed repertoire,
   /// different from bird to bird. `id` tells a file's repertoires apart.
   case repertoire(id: Int, size: Int, [SongElement])
+  /// The elements sung up to `by` semitones higher or lower, drawn each time they are sung
+  /// (inside a repertoire's motif or a `same` repeat, drawn once): a bird that moves its
+  /// figures up and down the scale.
+  case shifted(by: Double, [SongElement])
   /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
   case together([[SongElement]])
 }
@@ -219,7 +223,7 @@ public struct SongPattern: Sendable, Hashable {
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
           total = total.then(visit(inner, reach).times(count.upperBound))
-        case .repertoire(_, _, let inner):
+        case .repertoire(_, _, let inner), .shifted(_, let inner):
           total = total.then(visit(inner, tempo))
         case .oneOf(let options):
           total = total.then(options.map { visit($0, tempo) }.reduce(WorstCase(tempo: tempo)) { $0.or($1) })
@@ -248,6 +252,8 @@ public struct SongPattern: Sendable, Hashable {
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
         case .repertoire(_, _, let inner):
           visit(inner, transpose)
+        case .shifted(let by, let inner):
+          visit(inner, (transpose.lowerBound - by)...(transpose.upperBound + by))
         case .oneOf(let options), .together(let options):
           for option in options { visit(option, transpose) }
         }

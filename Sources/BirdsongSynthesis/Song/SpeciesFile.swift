@@ -288,7 +288,7 @@ enum SpeciesFile {
       }
       guard let keys = node.node.mapping?.keys.compactMap(\.string) else {
         throw node.error(
-          "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire or together")
+          "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire, shift or together")
       }
       if keys.contains("rest") {
         let entry = try node.mapping(allowed: ["rest"])
@@ -305,6 +305,12 @@ enum SpeciesFile {
             gain: try entry["gain"]?.double(in: -12...12, unit: " dB") ?? 0, same: try entry["same"]?.bool() ?? false,
             try sequence(phrase))
         ]
+      }
+      if keys.contains("shift") {
+        let entry = try node.mapping(allowed: ["shift", "phrase"])
+        let by = try entry["shift"]!.double(in: 0...12, unit: " semitones")
+        guard let phrase = entry["phrase"] else { throw node.error("say what to shift with 'phrase'") }
+        return [.shifted(by: by, try sequence(phrase))]
       }
       if keys.contains("repertoire") {
         let entry = try node.mapping(allowed: ["repertoire", "phrase"])
@@ -325,7 +331,7 @@ enum SpeciesFile {
         return [kind == "one_of" ? .oneOf(phrases) : .together(phrases)]
       }
       throw node.error(
-        "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire or together")
+        "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire, shift or together")
     }
   }
 }
@@ -336,7 +342,8 @@ extension SongElement {
     switch self {
     case .syllable: true
     case .rest: false
-    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, let inner): inner.contains { $0.sounds }
+    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, let inner), .shifted(_, let inner):
+      inner.contains { $0.sounds }
     case .oneOf(let options), .together(let options): options.contains { $0.contains { $0.sounds } }
     }
   }
