@@ -278,6 +278,12 @@ import Testing
     #expect(shifted.max()! - shifted.min()! > 200, "\(shifted)")
     let plain = try pitches(text.replacingOccurrences(of: "shift: 2", with: "shift: 0"))
     #expect(plain.allSatisfy { abs($0 - 3000) < 40 }, "\(plain)")
+    // A range that leans one way: only ever lower.
+    let lower = try pitches(text.replacingOccurrences(of: "shift: 2", with: "shift: [-2, 0]"))
+    #expect(lower.allSatisfy { $0 < 3040 && $0 > 3000 * 3000 / span - 40 }, "\(lower)")
+    #expect(lower.max()! - lower.min()! > 150, "\(lower)")
+    #expect(
+      error(text.replacingOccurrences(of: "shift: 2", with: "shift: [1, -1]"))?.message.contains("low first") == true)
     // Shifted past the band's edge (2-6 kHz), the song is refused.
     let tooFar = try #require(error(text.replacingOccurrences(of: "shift: 2", with: "shift: 9")))
     #expect(tooFar.message.contains("outside the band"), "\(tooFar)")

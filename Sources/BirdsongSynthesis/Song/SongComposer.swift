@@ -74,7 +74,7 @@ public struct SongComposer: Sendable {
           var motif = SeededGenerator(seed: repertoire ^ which.next())
           walk(inner, tempo: tempo, transpose: transpose, gain: gain, &motif, &voice)
         case .shifted(let by, let inner):
-          walk(inner, tempo: tempo, transpose: transpose + random.jitter(by), gain: gain, &random, &voice)
+          walk(inner, tempo: tempo, transpose: transpose + random.uniform(by), gain: gain, &random, &voice)
         case .oneOf(let options):
           walk(
             options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, gain: gain, &random,

@@ -115,10 +115,10 @@ public indirect enum SongElement: Sendable, Hashable {
   /// the same whenever it comes round. A blackbird or a robin has such a fixed repertoire,
   /// different from bird to bird. `id` tells a file's repertoires apart.
   case repertoire(id: Int, size: Int, [SongElement])
-  /// The elements sung up to `by` semitones higher or lower, drawn each time they are sung
-  /// (inside a repertoire's motif or a `same` repeat, drawn once): a bird that moves its
-  /// figures up and down the scale.
-  case shifted(by: Double, [SongElement])
+  /// The elements sung `by` semitones higher (negative: lower), drawn from the range each time
+  /// they are sung (inside a repertoire's motif or a `same` repeat, drawn once): a bird that
+  /// moves its figures up and down the scale.
+  case shifted(by: ClosedRange<Double>, [SongElement])
   /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
   case together([[SongElement]])
 }
@@ -253,7 +253,7 @@ public struct SongPattern: Sendable, Hashable {
         case .repertoire(_, _, let inner):
           visit(inner, transpose)
         case .shifted(let by, let inner):
-          visit(inner, (transpose.lowerBound - by)...(transpose.upperBound + by))
+          visit(inner, (transpose.lowerBound + by.lowerBound)...(transpose.upperBound + by.upperBound))
         case .oneOf(let options), .together(let options):
           for option in options { visit(option, transpose) }
         }

@@ -308,7 +308,21 @@ enum SpeciesFile {
       }
       if keys.contains("shift") {
         let entry = try node.mapping(allowed: ["shift", "phrase"])
-        let by = try entry["shift"]!.double(in: 0...12, unit: " semitones")
+        // Up to N semitones either way, or [low, high] for a range that leans one way.
+        let node = entry["shift"]!
+        let by: ClosedRange<Double>
+        if let bounds = node.node.sequence {
+          let values = try node.sequence().map { (item) throws(ConfigError) in
+            try item.double(in: -12...12, unit: " semitones")
+          }
+          guard bounds.count == 2, values[0] <= values[1] else {
+            throw node.error("write the shift as N (up to N semitones either way) or as [low, high], low first")
+          }
+          by = values[0]...values[1]
+        } else {
+          let most = try node.double(in: 0...12, unit: " semitones")
+          by = -most...most
+        }
         guard let phrase = entry["phrase"] else { throw node.error("say what to shift with 'phrase'") }
         return [.shifted(by: by, try sequence(phrase))]
       }
