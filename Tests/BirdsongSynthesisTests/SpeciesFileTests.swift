@@ -289,6 +289,39 @@ import Testing
     #expect(tooFar.message.contains("outside the band"), "\(tooFar)")
   }
 
+  @Test func aVibratoOverPartOfASyllableLeavesTheRestSteady() throws {
+    // One 3 kHz note of 0.2 s with a 1-semitone, 30 Hz vibrato over its second half only.
+    let text = Self.twoTypes.replacingOccurrences(
+      of: "jitter: {timing: 0}", with: "jitter: {song_pitch: 0, syllable_pitch: 0, timing: 0}"
+    )
+    .replacingOccurrences(
+      of: "low: {duration: 0.1, pitch: [3000], level: 0.25}",
+      with: "low: {duration: 0.2, pitch: [3000], level: 0.25, vibrato: {rate: 30, depth: 1, from: 0.5, to: 1}}"
+    )
+    .replacingOccurrences(
+      of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+      with: "song: [low]")
+    try #require(text.contains("from: 0.5"), "the test bird no longer has the song this test expects")
+    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    var voice = BirdVoice(composer: try SongComposer(species: bird, sampleRate: 48000), seed: 1, firstSongWithin: 0...0)
+    var samples = [Float](repeating: 0, count: 9600)
+    samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+    /// The pitch in 5 ms windows from the zero crossings, from `start` to `end` (frames).
+    func pitches(_ start: Int, _ end: Int) -> [Double] {
+      stride(from: start, to: end - 480, by: 240).map { at in
+        let window = samples[at..<(at + 480)]
+        return Double(zip(window, window.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count) / 2 / 0.01
+      }
+    }
+    let steady = pitches(960, 4320)  // 20-90 ms: before the vibrato fades in
+    let warbled = pitches(5280, 8640)  // 110-180 ms
+    #expect(steady.allSatisfy { abs($0 - 3000) <= 100 }, "\(steady)")
+    #expect(warbled.max()! - warbled.min()! > 200, "\(warbled)")
+    #expect(
+      error(text.replacingOccurrences(of: "from: 0.5, to: 1", with: "from: 0.6, to: 0.4"))?.message
+        .contains("'from' must come before 'to'") == true)
+  }
+
   /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
   /// to plain ramps instead of clicking.
   @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {

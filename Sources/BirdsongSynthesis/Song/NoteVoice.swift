@@ -28,6 +28,8 @@ struct NoteVoice {
     var vibratoIncrement = 0.0
     /// Vibrato depth as ln(2) * semitones / 12, for a second-order approximation of 2^x.
     var vibratoDepth = 0.0
+    /// The frames the vibrato covers and how long it takes to fade in and out; nil: all of it.
+    var vibratoSpan: (from: Double, to: Double, fade: Double)?
     var tremoloIncrement = 0.0
     var tremoloDepth: Float = 0
     var partialRatios = SIMD4<Double>(1, 0, 0, 0)
@@ -181,6 +183,7 @@ struct NoteVoice {
     let amplitude = note.amplitude
     let vibratoDepth = note.vibratoDepth
     let vibratoIncrement = note.vibratoIncrement
+    let vibratoSpan = note.vibratoSpan
     let tremoloDepth = note.tremoloDepth
     let tremoloIncrement = note.tremoloIncrement
     let partialCount = note.partialCount
@@ -255,7 +258,12 @@ struct NoteVoice {
           var step = increment
           increment *= ratio
           if vibratoDepth != 0 {
-            let x = vibratoDepth * Double(SineTable.sine(vibratoPhase, table))
+            var depth = vibratoDepth
+            if let span = vibratoSpan {
+              let at = Double(position + j - i)
+              depth *= min(max((at - span.from) / span.fade, 0), 1) * min(max((span.to - at) / span.fade, 0), 1)
+            }
+            let x = depth * Double(SineTable.sine(vibratoPhase, table))
             step *= 1 + x + 0.5 * x * x
             vibratoPhase += vibratoIncrement
           }

@@ -106,6 +106,10 @@ public struct SongComposer: Sendable {
       if let vibrato = syllable.vibrato {
         note.vibratoIncrement = vibrato.rate / rate
         note.vibratoDepth = log(2) * vibrato.depth * placement.scale / 12
+        if vibrato.span != 0...1 {
+          let (from, to) = (vibrato.span.lowerBound * Double(frames), vibrato.span.upperBound * Double(frames))
+          note.vibratoSpan = (from, to, max(1, min(Syllable.vibratoFade * rate, (to - from) / 3)))
+        }
       }
       if let tremolo = syllable.tremolo {
         note.tremoloIncrement = tremolo.rate / rate

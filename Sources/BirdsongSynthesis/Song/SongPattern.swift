@@ -4,10 +4,14 @@ import Foundation
 public struct Modulation: Sendable, Hashable {
   public var rate: Double
   public var depth: Double
+  /// The part of the syllable it covers, 0 (its start) to 1 (its end); a vibrato fades in and
+  /// out at the edges of a part (a clean onset, then a warbled body, say).
+  public var span: ClosedRange<Double>
 
-  public init(rate: Double, depth: Double) {
+  public init(rate: Double, depth: Double, span: ClosedRange<Double> = 0...1) {
     self.rate = rate
     self.depth = depth
+    self.span = span
   }
 }
 
@@ -65,6 +69,9 @@ public struct Syllable: Sendable, Hashable {
 
   /// The shortest ramp a syllable may have: shorter ones splatter past the band guard.
   public static let minimumRamp = 0.008
+  /// How long a vibrato over part of a syllable takes to fade in and out (s), at most a third
+  /// of that part.
+  public static let vibratoFade = 0.01
 
   public init(
     duration: Double, pitch: [Breakpoint], envelope: [Breakpoint]? = nil, attack: Double = 0.012,

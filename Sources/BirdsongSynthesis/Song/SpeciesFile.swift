@@ -185,10 +185,13 @@ enum SpeciesFile {
       }
       syllable.envelope = envelope
     }
-    if let vibrato = try entry["vibrato"]?.mapping(allowed: ["rate", "depth"]) {
+    if let vibrato = try entry["vibrato"]?.mapping(allowed: ["rate", "depth", "from", "to"]) {
+      let from = try vibrato["from"]?.double(in: 0...1) ?? 0
+      let to = try vibrato["to"]?.double(in: 0...1) ?? 1
+      guard from < to else { throw entry["vibrato"]!.error("'from' must come before 'to' (0 is the start, 1 the end)") }
       syllable.vibrato = Modulation(
         rate: try required(vibrato, "rate", in: node).double(in: 0.1...500, unit: " Hz"),
-        depth: try required(vibrato, "depth", in: node).double(in: 0...12, unit: " semitones"))
+        depth: try required(vibrato, "depth", in: node).double(in: 0...12, unit: " semitones"), span: from...to)
     }
     if let tremolo = try entry["tremolo"]?.mapping(allowed: ["rate", "depth"]) {
       syllable.tremolo = Modulation(
