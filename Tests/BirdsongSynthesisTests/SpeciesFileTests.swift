@@ -322,6 +322,30 @@ import Testing
         .contains("'from' must come before 'to'") == true)
   }
 
+  @Test func aCrescendoRisesAcrossItsPhraseAndADecrescendoFades() throws {
+    // Six notes 0.2 s apart under one crescendo of 12 dB (the level jitter is +-1 dB a note).
+    func peaks(_ dB: Int) throws -> [Double] {
+      let text = Self.twoTypes.replacingOccurrences(
+        of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+        with: "song: [{crescendo: \(dB), phrase: [{repeat: 6, phrase: [low, {rest: 0.1}]}]}]")
+      try #require(text.contains("crescendo"), "the test bird no longer has the song this test expects")
+      let bird = try #require(try load(["test-bird.yaml": text]).first)
+      var voice = BirdVoice(
+        composer: try SongComposer(species: bird, sampleRate: 48000), seed: 1, firstSongWithin: 0...0)
+      var samples = [Float](repeating: 0, count: 6 * 9600)
+      samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+      return (0..<6).map { note in 20 * log10(Double(samples[(note * 9600)..<(note * 9600 + 4800)].map(abs).max()!)) }
+    }
+    let rising = try peaks(12)
+    let fading = try peaks(-12)
+    // From 12 dB down at the start to 2 dB down at the last note (it starts at 5/6 of the span).
+    #expect(rising.last! - rising.first! > 7 && rising.last! - rising.first! < 13, "\(rising)")
+    #expect(fading.first! - fading.last! > 7 && fading.first! - fading.last! < 13, "\(fading)")
+    // Never louder than without it.
+    let flat = try peaks(0)
+    #expect(zip(rising, flat).allSatisfy { $0 <= $1 + 0.01 } && zip(fading, flat).allSatisfy { $0 <= $1 + 0.01 })
+  }
+
   /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
   /// to plain ramps instead of clicking.
   @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {

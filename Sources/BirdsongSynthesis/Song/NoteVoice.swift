@@ -102,6 +102,12 @@ struct NoteVoice {
 
   var isIdle: Bool { notes.isEmpty }
 
+  /// Scales the notes from `index` on by `gain` of each one's start frame (a crescendo laid
+  /// over notes already added).
+  mutating func scaleAmplitudes(from index: Int, _ gain: (Int) -> Float) {
+    for i in index..<notes.count { notes[i].amplitude *= gain(notes[i].start) }
+  }
+
   /// Drops every note, keeping the storage.
   mutating func removeAll() {
     notes.removeAll(keepingCapacity: true)

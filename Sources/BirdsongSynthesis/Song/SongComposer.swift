@@ -75,6 +75,14 @@ public struct SongComposer: Sendable {
           walk(inner, tempo: tempo, transpose: transpose, gain: gain, &motif, &voice)
         case .shifted(let by, let inner):
           walk(inner, tempo: tempo, transpose: transpose + random.uniform(by), gain: gain, &random, &voice)
+        case .crescendo(let dB, let inner):
+          let (first, start) = (voice.notes.count, time)
+          walk(inner, tempo: tempo, transpose: transpose, gain: gain, &random, &voice)
+          let span = max(time - start, 1)
+          voice.scaleAmplitudes(from: first) { noteStart in
+            let t = (Double(noteStart) - start) / span
+            return Float(pow(10, (dB > 0 ? -dB * (1 - t) : dB * t) / 20))
+          }
         case .oneOf(let options):
           walk(
             options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, gain: gain, &random,

@@ -126,6 +126,10 @@ public indirect enum SongElement: Sendable, Hashable {
   /// they are sung (inside a repertoire's motif or a `same` repeat, drawn once): a bird that
   /// moves its figures up and down the scale.
   case shifted(by: ClosedRange<Double>, [SongElement])
+  /// The elements growing louder across the phrase, from `dB` quieter at its start to full at
+  /// its end (negative: fading from full to that much quieter): a strophe that begins softly
+  /// and rises, or one that dies away.
+  case crescendo(dB: Double, [SongElement])
   /// Phrases that start at the same moment: the two sides of a songbird's syrinx.
   case together([[SongElement]])
 }
@@ -230,7 +234,7 @@ public struct SongPattern: Sendable, Hashable {
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
           total = total.then(visit(inner, reach).times(count.upperBound))
-        case .repertoire(_, _, let inner), .shifted(_, let inner):
+        case .repertoire(_, _, let inner), .shifted(_, let inner), .crescendo(_, let inner):
           total = total.then(visit(inner, tempo))
         case .oneOf(let options):
           total = total.then(options.map { visit($0, tempo) }.reduce(WorstCase(tempo: tempo)) { $0.or($1) })
@@ -257,7 +261,7 @@ public struct SongPattern: Sendable, Hashable {
         case .repeated(let count, _, let step, _, _, let inner):
           let span = step * Double(count.upperBound - 1)
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
-        case .repertoire(_, _, let inner):
+        case .repertoire(_, _, let inner), .crescendo(_, let inner):
           visit(inner, transpose)
         case .shifted(let by, let inner):
           visit(inner, (transpose.lowerBound + by.lowerBound)...(transpose.upperBound + by.upperBound))

@@ -291,7 +291,8 @@ enum SpeciesFile {
       }
       guard let keys = node.node.mapping?.keys.compactMap(\.string) else {
         throw node.error(
-          "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire, shift or together")
+          "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire, shift, crescendo or together"
+        )
       }
       if keys.contains("rest") {
         let entry = try node.mapping(allowed: ["rest"])
@@ -329,6 +330,12 @@ enum SpeciesFile {
         guard let phrase = entry["phrase"] else { throw node.error("say what to shift with 'phrase'") }
         return [.shifted(by: by, try sequence(phrase))]
       }
+      if keys.contains("crescendo") {
+        let entry = try node.mapping(allowed: ["crescendo", "phrase"])
+        let dB = try entry["crescendo"]!.double(in: -40...40, unit: " dB")
+        guard let phrase = entry["phrase"] else { throw node.error("say what grows louder with 'phrase'") }
+        return [.crescendo(dB: dB, try sequence(phrase))]
+      }
       if keys.contains("repertoire") {
         let entry = try node.mapping(allowed: ["repertoire", "phrase"])
         let size = try entry["repertoire"]!.integer(in: 1...1000)
@@ -348,7 +355,8 @@ enum SpeciesFile {
         return [kind == "one_of" ? .oneOf(phrases) : .together(phrases)]
       }
       throw node.error(
-        "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire, shift or together")
+        "expected a syllable or phrase name, or a mapping with rest, repeat, one_of, repertoire, shift, crescendo or together"
+      )
     }
   }
 }
@@ -359,7 +367,8 @@ extension SongElement {
     switch self {
     case .syllable: true
     case .rest: false
-    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, let inner), .shifted(_, let inner):
+    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, let inner), .shifted(_, let inner),
+      .crescendo(_, let inner):
       inner.contains { $0.sounds }
     case .oneOf(let options), .together(let options): options.contains { $0.contains { $0.sounds } }
     }
