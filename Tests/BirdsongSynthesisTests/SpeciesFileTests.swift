@@ -346,6 +346,56 @@ import Testing
     #expect(zip(rising, flat).allSatisfy { $0 <= $1 + 0.01 } && zip(fading, flat).allSatisfy { $0 <= $1 + 0.01 })
   }
 
+  @Test func aRepertoireCanKeepOnlyItsChoices() throws {
+    // Twelve renditions of one motif that keeps only its choice of note: the same note every
+    // time for one bird, at varying rests; another bird may have chosen the other note.
+    let text = try Self.bird(
+      singing:
+        "[{repeat: 12, phrase: [{repertoire: 1, fixed: choices, phrase: [{one_of: [[low], [high]]}, {rest: 0.05-0.3}]}]}]"
+    )
+    var lengths: Set<String> = []
+    for seed: UInt64 in 1...8 {
+      let species = try #require(try load(["test-bird.yaml": text]).first)
+      let notes = try SongComposer(species: species, sampleRate: 48000).sketch(seed: seed)
+      // low is 0.1 s long, high 0.2 s (give or take the timing jitter)
+      let length = Set(notes.map { $0.upperBound - $0.lowerBound < 0.15 ? "low" : "high" })
+      let gaps = Set(zip(notes, notes.dropFirst()).map { Int(($1.lowerBound - $0.upperBound) * 1000) })
+      #expect(notes.count == 12 && length.count == 1, "seed \(seed): one note, chosen once")
+      #expect(gaps.count > 3, "seed \(seed): the rests still vary: \(gaps)")
+      lengths.formUnion(length)
+    }
+    #expect(lengths.count == 2, "birds chose both notes: \(lengths)")
+    #expect(
+      error(text.replacingOccurrences(of: "fixed: choices", with: "fixed: some"))?.message.contains("all or choices")
+        == true)
+  }
+
+  @Test func aPerBirdShiftIsTheBirdsOwnPitch() throws {
+    // Eight 3 kHz notes, each under a per-bird shift of up to 2 semitones: one pitch a bird.
+    let text = Self.twoTypes.replacingOccurrences(
+      of: "jitter: {timing: 0}", with: "jitter: {song_pitch: 0, syllable_pitch: 0, timing: 0}"
+    )
+    .replacingOccurrences(
+      of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+      with: "song: [{repeat: 8, phrase: [{shift: 2, per_bird: true, phrase: [low]}, {rest: 0.1}]}]")
+    try #require(text.contains("per_bird"), "the test bird no longer has the song this test expects")
+    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    var birds: [Double] = []
+    for seed: UInt64 in 1...6 {
+      var voice = BirdVoice(
+        composer: try SongComposer(species: bird, sampleRate: 48000), seed: seed, firstSongWithin: 0...0)
+      var samples = [Float](repeating: 0, count: 48000 * 2)
+      samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+      let pitches = (0..<8).map { note in
+        let middle = samples[(note * 9600 + 1200)..<(note * 9600 + 3600)]
+        return Double(zip(middle, middle.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count) / 2 / 0.05
+      }
+      #expect(pitches.max()! - pitches.min()! <= 40, "seed \(seed): \(pitches)")
+      birds.append(pitches[0])
+    }
+    #expect(birds.max()! - birds.min()! > 150, "each bird its own pitch: \(birds)")
+  }
+
   /// Repeats that speed up squeeze a syllable's envelope: past the shortest ramp it falls back
   /// to plain ramps instead of clicking.
   @Test func anEnvelopeSqueezedByAnAcceleratingRepeatStaysInBand() throws {

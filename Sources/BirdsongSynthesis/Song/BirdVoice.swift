@@ -22,8 +22,8 @@ public struct BirdVoice: AudioGenerator {
   public private(set) var nextSong: Int
 
   private var random: SeededGenerator
-  /// The seed of the motifs this bird knows (its repertoire).
-  private let repertoire: UInt64
+  /// The seed of what is this bird's own: the motifs it knows, its per-bird shifts.
+  private let birdSeed: UInt64
   private var voice = NoteVoice()
   /// The song type being sung (an index into the species' song types), and how many more
   /// songs of it are to come.
@@ -36,8 +36,8 @@ public struct BirdVoice: AudioGenerator {
   ) {
     self.composer = composer
     random = SeededGenerator(seed: seed, stream: composer.species.id)
-    var motifs = SeededGenerator(seed: seed, stream: composer.species.id + " repertoire")
-    repertoire = motifs.next()
+    var own = SeededGenerator(seed: seed, stream: composer.species.id + " repertoire")
+    birdSeed = own.next()
     gain = pow(10, gainDB / 20)
     self.density = density
     nextSong = Int(random.uniform(firstSongWithin) * composer.sampleRate)
@@ -85,7 +85,7 @@ public struct BirdVoice: AudioGenerator {
       songsLeftOfType -= 1
     }
     let songEnd = composer.compose(
-      at: nextSong, type: songType, amplitude: Self.referenceAmplitude * gain, repertoire: repertoire,
+      at: nextSong, type: songType, amplitude: Self.referenceAmplitude * gain, birdSeed: birdSeed,
       random: &random, into: &voice)
     songsStarted += 1
     nextSong = songEnd + pause(afterSongOf: songEnd - nextSong)

@@ -20,13 +20,14 @@ public struct SongComposer: Sendable {
   }
 
   /// Lays out one song of song type `type` from frame `start`; returns the frame at which it
-  /// ends. `repertoire` is the bird's own seed for the motifs it knows.
+  /// ends. `birdSeed` is the seed of what is the bird's own (the motifs it knows, per-bird
+  /// shifts).
   func compose(
-    at start: Int, type: Int = 0, amplitude: Double, repertoire: UInt64 = 0, random: inout SeededGenerator,
+    at start: Int, type: Int = 0, amplitude: Double, birdSeed: UInt64 = 0, random: inout SeededGenerator,
     into voice: inout NoteVoice
   ) -> Int {
     var layout = Layout(
-      composer: self, time: Double(start), amplitude: amplitude, repertoire: repertoire,
+      composer: self, time: Double(start), amplitude: amplitude, birdSeed: birdSeed,
       songShift: random.jitter(species.song.songPitchJitter))
     layout.walk(species.song.types[type], tempo: 1, transpose: 0, gain: 1, &random, &voice)
     return Int(layout.time.rounded())
@@ -36,8 +37,10 @@ public struct SongComposer: Sendable {
     let composer: SongComposer
     var time: Double
     let amplitude: Double
-    let repertoire: UInt64
+    let birdSeed: UInt64
     let songShift: Double
+    /// Inside a repertoire whose motifs fix only their choices: where `oneOf` draws from.
+    var choices: SeededGenerator?
 
     mutating func walk(
       _ elements: [SongElement], tempo: Double, transpose: Double, gain: Double, _ random: inout SeededGenerator,
@@ -58,23 +61,31 @@ public struct SongComposer: Sendable {
         case .repeated(let count, let tempoStep, let step, let gainStep, let same, let inner):
           var (t, shift, g) = (tempo, transpose, gain)
           let times = random.integer(count)
-          let first = random
+          let (first, firstChoices) = (random, choices)
           for index in 0..<times {
-            if same, index > 0 { random = first }
+            if same, index > 0 { (random, choices) = (first, firstChoices) }
             walk(inner, tempo: t, transpose: shift, gain: g, &random, &voice)
             t *= tempoStep
             shift += step
             g *= pow(10, gainStep / 20)
           }
-        case .repertoire(let id, let size, let inner):
-          // The motif's own generator, from the bird's seed and which motif it is: the same
-          // motif comes out the same every time (mixed by one SplitMix step, no allocation).
-          let index = random.integer(0...size - 1)
-          var which = SeededGenerator(seed: UInt64(id) << 32 | UInt64(index))
-          var motif = SeededGenerator(seed: repertoire ^ which.next())
-          walk(inner, tempo: tempo, transpose: transpose, gain: gain, &motif, &voice)
-        case .shifted(let by, let inner):
-          walk(inner, tempo: tempo, transpose: transpose + random.uniform(by), gain: gain, &random, &voice)
+        case .repertoire(let id, let size, let choicesOnly, let inner):
+          // The motif's own generator: the same motif comes out the same every time, or, with
+          // `choicesOnly`, makes the same choices while its rests and jitter vary.
+          var motif = own(id, random.integer(0...size - 1))
+          let outer = choices
+          if choicesOnly {
+            choices = motif
+            walk(inner, tempo: tempo, transpose: transpose, gain: gain, &random, &voice)
+          } else {
+            choices = nil
+            walk(inner, tempo: tempo, transpose: transpose, gain: gain, &motif, &voice)
+          }
+          choices = outer
+        case .shifted(let by, let birdID, let inner):
+          var fixed = birdID.map { own($0, Int(UInt32.max)) }
+          let shift = fixed != nil ? fixed!.uniform(by) : random.uniform(by)
+          walk(inner, tempo: tempo, transpose: transpose + shift, gain: gain, &random, &voice)
         case .crescendo(let dB, let inner):
           let (first, start) = (voice.notes.count, time)
           walk(inner, tempo: tempo, transpose: transpose, gain: gain, &random, &voice)
@@ -84,9 +95,8 @@ public struct SongComposer: Sendable {
             return Float(pow(10, (dB > 0 ? -dB * (1 - t) : dB * t) / 20))
           }
         case .oneOf(let options):
-          walk(
-            options[random.integer(0...options.count - 1)], tempo: tempo, transpose: transpose, gain: gain, &random,
-            &voice)
+          let pick = choices != nil ? choices!.integer(0...options.count - 1) : random.integer(0...options.count - 1)
+          walk(options[pick], tempo: tempo, transpose: transpose, gain: gain, &random, &voice)
         case .together(let voices):
           let start = time
           var end = time
@@ -98,6 +108,13 @@ public struct SongComposer: Sendable {
           time = end
         }
       }
+    }
+
+    /// A generator of what is this bird's own: element `id`'s `index`th motif (or its per-bird
+    /// draw), from the bird's seed, mixed by one SplitMix step (no allocation).
+    private func own(_ id: Int, _ index: Int) -> SeededGenerator {
+      var which = SeededGenerator(seed: UInt64(id) << 32 | UInt64(index))
+      return SeededGenerator(seed: birdSeed ^ which.next())
     }
 
     private mutating func add(
@@ -186,7 +203,7 @@ extension SongComposer {
     var random = SeededGenerator(seed: seed, stream: species.id)
     var voice = NoteVoice()
     let type = random.integer(0...species.song.types.count - 1)
-    _ = compose(at: 0, type: type, amplitude: 1, repertoire: seed, random: &random, into: &voice)
+    _ = compose(at: 0, type: type, amplitude: 1, birdSeed: seed, random: &random, into: &voice)
     return voice.notes.map { Double($0.start) / sampleRate..<Double($0.start + $0.length) / sampleRate }
   }
 }

@@ -120,12 +120,15 @@ public indirect enum SongElement: Sendable, Hashable {
   /// One of the `size` motifs this bird knows, chosen at random each time: each made once from
   /// the elements (their choices, rests and jitter drawn from the bird's own seed) and sung
   /// the same whenever it comes round. A blackbird or a robin has such a fixed repertoire,
-  /// different from bird to bird. `id` tells a file's repertoires apart.
-  case repertoire(id: Int, size: Int, [SongElement])
+  /// different from bird to bird. With `choicesOnly`, a motif keeps only its choices (which
+  /// `oneOf` option), and its rests, repeat counts and jitter vary from song to song, as a
+  /// yellowhammer's song type does. `id` tells a file's elements apart.
+  case repertoire(id: Int, size: Int, choicesOnly: Bool, [SongElement])
   /// The elements sung `by` semitones higher (negative: lower), drawn from the range each time
   /// they are sung (inside a repertoire's motif or a `same` repeat, drawn once): a bird that
-  /// moves its figures up and down the scale.
-  case shifted(by: ClosedRange<Double>, [SongElement])
+  /// moves its figures up and down the scale. With a `birdID`, drawn once for each bird: its
+  /// own pitch.
+  case shifted(by: ClosedRange<Double>, birdID: Int?, [SongElement])
   /// The elements growing louder across the phrase, from `dB` quieter at its start to full at
   /// its end (negative: fading from full to that much quieter): a strophe that begins softly
   /// and rises, or one that dies away.
@@ -234,7 +237,7 @@ public struct SongPattern: Sendable, Hashable {
           let last = pow(step, Double(count.upperBound - 1))
           let reach = (tempo.lowerBound * min(1, last))...(tempo.upperBound * max(1, last))
           total = total.then(visit(inner, reach).times(count.upperBound))
-        case .repertoire(_, _, let inner), .shifted(_, let inner), .crescendo(_, let inner):
+        case .repertoire(_, _, _, let inner), .shifted(_, _, let inner), .crescendo(_, let inner):
           total = total.then(visit(inner, tempo))
         case .oneOf(let options):
           total = total.then(options.map { visit($0, tempo) }.reduce(WorstCase(tempo: tempo)) { $0.or($1) })
@@ -261,9 +264,9 @@ public struct SongPattern: Sendable, Hashable {
         case .repeated(let count, _, let step, _, _, let inner):
           let span = step * Double(count.upperBound - 1)
           visit(inner, (transpose.lowerBound + min(0, span))...(transpose.upperBound + max(0, span)))
-        case .repertoire(_, _, let inner), .crescendo(_, let inner):
+        case .repertoire(_, _, _, let inner), .crescendo(_, let inner):
           visit(inner, transpose)
-        case .shifted(let by, let inner):
+        case .shifted(let by, _, let inner):
           visit(inner, (transpose.lowerBound + by.lowerBound)...(transpose.upperBound + by.upperBound))
         case .oneOf(let options), .together(let options):
           for option in options { visit(option, transpose) }

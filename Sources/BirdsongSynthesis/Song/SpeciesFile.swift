@@ -260,7 +260,8 @@ enum SpeciesFile {
     var phraseNodes: [String: ConfigNode] = [:]
     var phrases: [String: [SongElement]] = [:]
     var reading: [String] = []
-    var repertoires = 0
+    /// Numbers the elements whose draws are the bird's own (repertoires, per-bird shifts).
+    var ownElements = 0
 
     mutating func sequence(_ node: ConfigNode) throws(ConfigError) -> [SongElement] {
       if node.node.sequence == nil { return try element(node) }
@@ -311,7 +312,7 @@ enum SpeciesFile {
         ]
       }
       if keys.contains("shift") {
-        let entry = try node.mapping(allowed: ["shift", "phrase"])
+        let entry = try node.mapping(allowed: ["shift", "phrase", "per_bird"])
         // Up to N semitones either way, or [low, high] for a range that leans one way.
         let node = entry["shift"]!
         let by: ClosedRange<Double>
@@ -328,7 +329,9 @@ enum SpeciesFile {
           by = -most...most
         }
         guard let phrase = entry["phrase"] else { throw node.error("say what to shift with 'phrase'") }
-        return [.shifted(by: by, try sequence(phrase))]
+        let perBird = try entry["per_bird"]?.bool() ?? false
+        if perBird { ownElements += 1 }
+        return [.shifted(by: by, birdID: perBird ? ownElements : nil, try sequence(phrase))]
       }
       if keys.contains("crescendo") {
         let entry = try node.mapping(allowed: ["crescendo", "phrase"])
@@ -337,11 +340,17 @@ enum SpeciesFile {
         return [.crescendo(dB: dB, try sequence(phrase))]
       }
       if keys.contains("repertoire") {
-        let entry = try node.mapping(allowed: ["repertoire", "phrase"])
+        let entry = try node.mapping(allowed: ["repertoire", "phrase", "fixed"])
         let size = try entry["repertoire"]!.integer(in: 1...1000)
         guard let phrase = entry["phrase"] else { throw node.error("say what each motif is made of with 'phrase'") }
-        repertoires += 1
-        return [.repertoire(id: repertoires, size: size, try sequence(phrase))]
+        let fixed = try entry["fixed"]?.string() ?? "all"
+        guard ["all", "choices"].contains(fixed) else {
+          throw entry["fixed"]!.error(
+            "'\(fixed)' is not all or choices; write 'all' (the motif is sung the same every time) or 'choices' (only its choices are kept)"
+          )
+        }
+        ownElements += 1
+        return [.repertoire(id: ownElements, size: size, choicesOnly: fixed == "choices", try sequence(phrase))]
       }
       for kind in ["one_of", "together"] where keys.contains(kind) {
         let entry = try node.mapping(allowed: [kind])
@@ -367,7 +376,7 @@ extension SongElement {
     switch self {
     case .syllable: true
     case .rest: false
-    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, let inner), .shifted(_, let inner),
+    case .repeated(_, _, _, _, _, let inner), .repertoire(_, _, _, let inner), .shifted(_, _, let inner),
       .crescendo(_, let inner):
       inner.contains { $0.sounds }
     case .oneOf(let options), .together(let options): options.contains { $0.contains { $0.sounds } }

@@ -24,7 +24,7 @@ public struct SpeciesSweep: AudioGenerator {
       let composer = try SongComposer(species: bird, band: bands[bird.id], sampleRate: sampleRate)
       timeline.append((bird, Double(cursor) / sampleRate))
       cursor = composer.compose(
-        at: cursor, amplitude: BirdVoice.referenceAmplitude, repertoire: seed, random: &random, into: &voice)
+        at: cursor, amplitude: BirdVoice.referenceAmplitude, birdSeed: seed, random: &random, into: &voice)
       cursor += Int(pause * sampleRate)
     }
     self.voice = voice
