@@ -112,6 +112,7 @@ import Testing
       ("    vibrato: {rate: 120, depth: 1}", "    vibrato: {rate: 120, dpth: 1}", "did you mean 'depth'"),
       ("duration: 0.05", "duration: fast", "'fast' is not a number"),
       ("repeat: 4-6", "repeat: 6-4", "low first"),
+      ("repeat: 4-6", "repeat: 0", "repeat at least once"),
       ("[[0, 5000], [0.2, 3000], [1, 3200]]", "[[0, 5000], [0.2, 3000], [0.9, 3200]]", "last one's 1"),
       ("structure: {song_seconds: 0.5-3, notes_per_second: 2-30}\n", "", "there is no 'structure'"),
       ("scientific: Avis probata", "scientific: Avis", "write genus and species"),
@@ -344,6 +345,14 @@ import Testing
     // Never louder than without it.
     let flat = try peaks(0)
     #expect(zip(rising, flat).allSatisfy { $0 <= $1 + 0.01 } && zip(fading, flat).allSatisfy { $0 <= $1 + 0.01 })
+  }
+
+  @Test func anElementRepeatedZeroToOneTimesIsSungInSomeSongsOnly() throws {
+    let text = try Self.bird(singing: "[low, {repeat: 0-1, phrase: [{rest: 0.1}, high]}]")
+    let species = try #require(try load(["test-bird.yaml": text]).first)
+    let composer = try SongComposer(species: species, sampleRate: 48000)
+    let counts = Set((1...12).map { composer.sketch(seed: UInt64($0)).count })
+    #expect(counts == [1, 2], "\(counts)")
   }
 
   @Test func aRepertoireCanKeepOnlyItsChoices() throws {

@@ -301,7 +301,9 @@ enum SpeciesFile {
       }
       if keys.contains("repeat") {
         let entry = try node.mapping(allowed: ["repeat", "phrase", "tempo", "transpose", "gain", "same"])
-        let count = try entry["repeat"]!.integerRange(in: 1...2000)
+        // 0-1: an element sung in some songs and not others.
+        let count = try entry["repeat"]!.integerRange(in: 0...2000)
+        guard count.upperBound >= 1 else { throw entry["repeat"]!.error("repeat at least once (0-1 for 'sometimes')") }
         guard let phrase = entry["phrase"] else { throw node.error("say what to repeat with 'phrase'") }
         return [
           .repeated(
