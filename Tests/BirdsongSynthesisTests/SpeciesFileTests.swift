@@ -201,6 +201,33 @@ import Testing
     return text
   }
 
+  /// The two-type bird with no pitch or timing jitter and `song` as its one song: its notes
+  /// sit exactly where the song puts them, at their written pitch.
+  static func steadyBird(singing song: String) throws -> String {
+    let text = twoTypes.replacingOccurrences(
+      of: "jitter: {timing: 0}", with: "jitter: {song_pitch: 0, syllable_pitch: 0, timing: 0}"
+    )
+    .replacingOccurrences(
+      of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
+      with: "song: " + song)
+    try #require(text.contains("song: " + song), "the test bird is no longer the one this helper edits")
+    return text
+  }
+
+  /// The pitch of each of `count` 0.1 s notes sung 0.2 s apart, from the zero crossings in
+  /// its middle 50 ms.
+  func notePitches(_ text: String, seed: UInt64, count: Int = 8) throws -> [Double] {
+    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    var voice = BirdVoice(
+      composer: try SongComposer(species: bird, sampleRate: 48000), seed: seed, firstSongWithin: 0...0)
+    var samples = [Float](repeating: 0, count: 9600 * count)
+    samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
+    return (0..<count).map { note in
+      let middle = samples[(note * 9600 + 1200)..<(note * 9600 + 3600)]
+      return Double(zip(middle, middle.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count) / 2 / 0.05
+    }
+  }
+
   @Test func aRepeatOfTheSamePhraseSingsItsFirstRenditionAgain() throws {
     // A phrase made up on the spot (a choice of note, a random rest, jitter) and repeated:
     // with `same`, every repeat is the first again; without it, each draws afresh.
@@ -253,26 +280,8 @@ import Testing
 
   @Test func aShiftedPhraseMovesUpAndDownTheScaleAndStaysInItsBand() throws {
     // Eight 3 kHz notes, no other pitch jitter: each shifted by up to 2 semitones.
-    let text = Self.twoTypes.replacingOccurrences(
-      of: "jitter: {timing: 0}", with: "jitter: {song_pitch: 0, syllable_pitch: 0, timing: 0}"
-    )
-    .replacingOccurrences(
-      of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
-      with: "song: [{repeat: 8, phrase: [{shift: 2, phrase: [low]}, {rest: 0.1}]}]")
-    try #require(text.contains("shift: 2"), "the test bird no longer has the song this test expects")
-    /// Each note's pitch from its zero crossings (notes 0.1 s long, 0.1 s apart).
-    func pitches(_ text: String) throws -> [Double] {
-      let bird = try #require(try load(["test-bird.yaml": text]).first)
-      var voice = BirdVoice(
-        composer: try SongComposer(species: bird, sampleRate: 48000), seed: 3, firstSongWithin: 0...0)
-      var samples = [Float](repeating: 0, count: 48000 * 2)
-      samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
-      return (0..<8).map { note in
-        let middle = samples[(note * 9600 + 1200)..<(note * 9600 + 3600)]
-        let crossings = zip(middle, middle.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
-        return Double(crossings) / 2 / 0.05
-      }
-    }
+    let text = try Self.steadyBird(singing: "[{repeat: 8, phrase: [{shift: 2, phrase: [low]}, {rest: 0.1}]}]")
+    let pitches = { (text: String) in try self.notePitches(text, seed: 3) }
     let shifted = try pitches(text)
     let span = 3000 * pow(2, 2.0 / 12)
     #expect(shifted.allSatisfy { $0 > 3000 * 3000 / span - 40 && $0 < span + 40 }, "\(shifted)")
@@ -381,24 +390,11 @@ import Testing
 
   @Test func aPerBirdShiftIsTheBirdsOwnPitch() throws {
     // Eight 3 kHz notes, each under a per-bird shift of up to 2 semitones: one pitch a bird.
-    let text = Self.twoTypes.replacingOccurrences(
-      of: "jitter: {timing: 0}", with: "jitter: {song_pitch: 0, syllable_pitch: 0, timing: 0}"
-    )
-    .replacingOccurrences(
-      of: "song_types:\n  - [{repeat: 3, gain: 6, phrase: [low, {rest: 0.1}]}]\n  - [high]\nsongs_per_type: 3",
-      with: "song: [{repeat: 8, phrase: [{shift: 2, per_bird: true, phrase: [low]}, {rest: 0.1}]}]")
-    try #require(text.contains("per_bird"), "the test bird no longer has the song this test expects")
-    let bird = try #require(try load(["test-bird.yaml": text]).first)
+    let text = try Self.steadyBird(
+      singing: "[{repeat: 8, phrase: [{shift: 2, per_bird: true, phrase: [low]}, {rest: 0.1}]}]")
     var birds: [Double] = []
     for seed: UInt64 in 1...6 {
-      var voice = BirdVoice(
-        composer: try SongComposer(species: bird, sampleRate: 48000), seed: seed, firstSongWithin: 0...0)
-      var samples = [Float](repeating: 0, count: 48000 * 2)
-      samples.withUnsafeMutableBufferPointer { _ = voice.render(adding: $0.baseAddress!, frames: $0.count) }
-      let pitches = (0..<8).map { note in
-        let middle = samples[(note * 9600 + 1200)..<(note * 9600 + 3600)]
-        return Double(zip(middle, middle.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count) / 2 / 0.05
-      }
+      let pitches = try notePitches(text, seed: seed)
       #expect(pitches.max()! - pitches.min()! <= 40, "seed \(seed): \(pitches)")
       birds.append(pitches[0])
     }
