@@ -51,7 +51,7 @@ public struct Signposting: Sendable {
         let values = try [entry["phone"], entry["web"], entry["address"], entry["hours"]].map {
           node throws(ConfigError) in try node?.string()
         }
-        let marked = try entry["placeholder"]?.string() == "true"
+        let marked = try entry["placeholder"]?.bool() ?? false
         let mentions = ([nameText, try how.string()] + values.compactMap { $0 }).contains { $0.contains("PLACEHOLDER") }
         result.append(
           Service(
