@@ -28,6 +28,13 @@ public struct CheckSimulation: Sendable {
     /// "No response" where the truth was within reach.
     public var noResponseWithinRange = 0
 
+    /// The median and 95th-percentile check durations (s); NaN when no check ran.
+    public var medianAndP95Seconds: (median: Double, p95: Double) {
+      guard !durations.isEmpty else { return (.nan, .nan) }
+      let sorted = durations.sorted()
+      return (sorted[sorted.count / 2], sorted[Int(Double(sorted.count - 1) * 0.95)])
+    }
+
     public var withinFiveDB: Double {
       let all = errors.values.joined()
       return Double(all.filter { abs($0) <= 5 }.count) / Double(max(all.count, 1))

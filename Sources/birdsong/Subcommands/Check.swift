@@ -152,12 +152,12 @@ extension Birdsong {
           }
           bySpread += report.bySpread
           if report.turnedAway > 0 { turnedAway.append("\(shape.rawValue) \(report.turnedAway)") }
-          let durations = report.durations.isEmpty ? [Double.nan] : report.durations.sorted()
+          let (median, p95) = report.medianAndP95Seconds
           lines.append(
             shape.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0) + cells.joined()
               + String(
                 format: "   %4d of %-5d  %4.0f s  %4.0f s", report.beyondRangeGivenANumber, report.beyondRange,
-                durations[durations.count / 2], durations[Int(Double(durations.count - 1) * 0.95)]))
+                median, p95))
         }
         lines.append(String(format: "worst: %.1f %% within 5 dB (%@)", worst.share * 100, worst.label))
         // Where the misses come from: listeners whose "heard" fades slowly into "not heard".
@@ -185,9 +185,7 @@ extension Birdsong {
           lines.append(
             String(format: "%6.0f Hz  %+5.1f dB  %5.1f dB  %5.1f %%", frequency, mean, sd, within))
         }
-        let durations = report.durations.isEmpty ? [Double.nan] : report.durations.sorted()
-        let median = durations[durations.count / 2]
-        let p95 = durations[min(durations.count - 1, Int(Double(durations.count) * 0.95))]
+        let (median, p95) = report.medianAndP95Seconds
         let presentations = Double(report.presentations.reduce(0, +)) / Double(report.presentations.count)
         lines += [
           String(
